@@ -59,14 +59,20 @@ class DemoSupplier:
     phone: str
 
 
-SUPPLIERS = [
-    DemoSupplier("buerobedarf-mueller", "Bürobedarf Müller GmbH", "DE811569869", "DE02120300000000202051",
-                 "Kaiserstraße 12", "76133", "Karlsruhe", "rechnung@buero-mueller.example", "+49 721 555010"),
-    DemoSupplier("bau-schneider", "Bauunternehmung Schneider KG", "DE136695976", "DE02500105170137075030",
-                 "Rheinstraße 40", "76437", "Rastatt", "buchhaltung@schneider-bau.example", "+49 7222 40400"),
-    DemoSupplier("it-systemhaus-baden", "IT-Systemhaus Baden AG", "DE129273398", "DE88100900001234567892",
-                 "Lange Straße 3", "76530", "Baden-Baden", "faktura@systemhaus-baden.example", "+49 7221 30300"),
+# Address and bank data for the demo suppliers of the configuration, by position.
+_SUPPLIER_PROFILES = [
+    ("Kaiserstraße 12", "76133", "Karlsruhe", "DE02120300000000202051", "+49 721 555010"),
+    ("Rheinstraße 40", "76437", "Rastatt", "DE02500105170137075030", "+49 7222 40400"),
+    ("Lange Straße 3", "76530", "Baden-Baden", "DE88100900001234567892", "+49 7221 30300"),
+    ("Pforzheimer Straße 88", "76275", "Ettlingen", "DE89370400440532013000", "+49 7243 10100"),
 ]
+
+
+def demo_supplier(key: str, name: str, vat_id: str | None, email: str | None, index: int) -> DemoSupplier:
+    street, postal_code, city, iban, phone = _SUPPLIER_PROFILES[index % len(_SUPPLIER_PROFILES)]
+    return DemoSupplier(key=key, name=name, vat_id=vat_id or "DE811569869", iban=iban, street=street,
+                        postal_code=postal_code, city=city, email=email or f"rechnung@{key}.example", phone=phone)
+
 
 CATALOGUE = [
     ("Kopierpapier A4, 80 g/m², 500 Blatt", "XPK", Decimal("4.35"), Decimal("19")),
@@ -132,13 +138,13 @@ def build_invoice(rng: random.Random, number: str, recipient: Recipient, supplie
     )
 
 
-def build_invoices(count: int, recipients: list[Recipient], *, seed: int = 2026,
-                   today: date | None = None) -> list[tuple[DemoSupplier, Invoice]]:
+def build_invoices(count: int, recipients: list[Recipient], suppliers: list[DemoSupplier], *,
+                   seed: int = 2026, today: date | None = None) -> list[tuple[DemoSupplier, Invoice]]:
     rng = random.Random(seed)
     today = today or date.today()
     result = []
     for n in range(count):
-        supplier = SUPPLIERS[n % len(SUPPLIERS)]
+        supplier = suppliers[n % len(suppliers)]
         recipient = recipients[n % len(recipients)]
         issue = today - timedelta(days=rng.randint(0, 20))
         number = f"RE-{issue:%Y}-{seed % 1000:03d}{n + 1:05d}"
