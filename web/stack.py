@@ -68,6 +68,10 @@ def print_welcome(web_url: str, temporal_ui: str | None, config_file: Path) -> N
     print("\nBeenden mit Strg+C.\n", flush=True)
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(args) -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -101,7 +105,7 @@ def run(args) -> int:
             if result.returncode == 0:
                 marker.touch()
         print_welcome(web_url, temporal_ui, config_file)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _stop)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("Ein Dienst hat sich beendet; alle werden gestoppt.", file=sys.stderr)
