@@ -1,0 +1,240 @@
+"""Tasks (the inbox): create and close them idempotently, and the clerk's inbox query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from domain.status import Step
+from storage.errors import NotFound
+from storage.models import GroupMember, Invoice, Substitute, Task, TaskState, utcnow
+
+
+def task_key(invoice_id: int, step: Step | str, round_: int = 1) -> str:
+    """The default idempotency key: one task per invoice, step and round (a step sent back
+    for rework gets round 2, …)."""
+    return f"invoice-{invoice_id}-{Step(step).value}-{round_}"
+
+
+def create_task(
+    session: Session,
+    invoice_id: int,
+    step: Step,
+    *,
+    key: str | None = None,
+    city_id: int | None = None,
+    department_id: int | None = None,
+    assignee_user_id: int | None = None,
+    assignee_group_id: int | None = None,
+    due_at: datetime | None = None,
+    skonto_date: date | None = None,
+) -> tuple[Task, bool]:
+    """The task for `key` and whether it was created now; a retried activity gets the
+    existing one. City, department, amount, supplier and Skonto date default to the invoice's."""
+    key = key or task_key(invoice_id, step)
+    existing = session.exec(select(Task).where(Task.key == key)).first()
+    if existing is not None:
+        return existing, False
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(f"Rechnung {invoice_id} gibt es nicht.", "invoice.not_found")
+    task = Task(
+        key=key,
+        invoice_id=invoice_id,
+        step=Step(step),
+        city_id=city_id if city_id is not None else invoice.city_id,
+        department_id=department_id if department_id is not None else invoice.department_id,
+        assignee_user_id=assignee_user_id,
+        assignee_group_id=assignee_group_id,
+        supplier_id=invoice.supplier_id,
+        amount=invoice.amount_due if invoice.amount_due is not None else invoice.gross_total,
+        due_at=due_at,
+        skonto_date=skonto_date if skonto_date is not None else invoice.skonto_date,
+    )
+    try:
+        with session.begin_nested():
+            session.add(task)
+    except IntegrityError:
+        return session.exec(select(Task).where(Task.key == key)).one(), False
+    return task, True
+
+
+def close_task(
+    session: Session,
+    task_id: int,
+    *,
+    by: int | None,
+    expected_state: TaskState | str = TaskState.OPEN,
+    state: TaskState | str = TaskState.DONE,
+) -> bool:
+    """Move the task from `expected_state` to `state` in one atomic UPDATE. Two clerks
+    deciding at once: exactly one gets True, the other False (and must not record anything)."""
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.state == TaskState(expected_state).value)
+        .values(state=TaskState(state).value, done_at=utcnow(), done_by_id=by)
+        .execution_options(synchronize_session=False)
+    )
+    won = result.rowcount == 1
+    if won:
+        task = session.get(Task, task_id)
+        if task is not None:
+            session.refresh(task)
+    return won
+
+
+def cancel_open_tasks(session: Session, invoice_id: int, by: int | None = None) -> int:
+    """Cancel every open task of an invoice (withdrawn, rejected): how many were open."""
+    result = session.execute(
+        update(Task)
+        .where(Task.invoice_id == invoice_id, Task.state == TaskState.OPEN.value)
+        .values(state=TaskState.CANCELLED.value, done_at=utcnow(), done_by_id=by)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def reassign_task(session: Session, task_id: int, *, user_id: int | None = None, group_id: int | None = None) -> bool:
+    result = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.state == TaskState.OPEN.value)
+        .values(assignee_user_id=user_id, assignee_group_id=group_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def flag_task(session: Session, task_id: int, *, reminded: bool | None = None, escalated: bool | None = None) -> bool:
+    """Set the reminder/escalation flags of an open task; False when the flag was already set."""
+    values: dict = {}
+    condition = [Task.id == task_id, Task.state == TaskState.OPEN.value]
+    if reminded:
+        values["reminded"] = True
+        condition.append(Task.reminded.is_(False))
+    if escalated:
+        values["escalated"] = True
+        condition.append(Task.escalated.is_(False))
+    if not values:
+        return False
+    result = session.execute(update(Task).where(*condition).values(**values).execution_options(synchronize_session="fetch"))
+    return result.rowcount == 1
+
+
+def open_tasks(session: Session, invoice_id: int) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.invoice_id == invoice_id, Task.state == TaskState.OPEN.value)))
+
+
+def overdue_tasks(session: Session, now: datetime | None = None, limit: int = 1000) -> list[Task]:
+    now = now or utcnow()
+    query = (
+        select(Task)
+        .where(Task.state == TaskState.OPEN.value, Task.due_at < now)
+        .order_by(Task.due_at)
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+# ---------------------------------------------------------------- the inbox
+
+SORTS = {"due", "skonto", "amount", "created"}
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """Whose tasks a user sees: their own, their groups', and those of users they substitute."""
+
+    user_ids: tuple[int, ...]
+    group_ids: tuple[int, ...]
+
+
+def inbox_scope(session: Session, user_id: int, today: date | None = None) -> Inbox:
+    today = today or utcnow().date()
+    substituted = session.exec(
+        select(Substitute.user_id).where(
+            Substitute.substitute_id == user_id, Substitute.valid_from <= today, Substitute.valid_to >= today
+        )
+    ).all()
+    user_ids = tuple(sorted({user_id, *substituted}))
+    groups = session.exec(select(GroupMember.group_id).where(GroupMember.user_id == user_id)).all()
+    return Inbox(user_ids=user_ids, group_ids=tuple(sorted(set(groups))))
+
+
+@dataclass
+class InboxQuery:
+    step: Step | None = None
+    city_id: int | None = None
+    department_id: int | None = None
+    supplier_id: int | None = None
+    overdue: bool = False
+    sort: str = "due"
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass
+class InboxRow:
+    task: Task
+    invoice_number: str | None
+    seller_name: str | None
+    status: str
+    currency: str | None
+
+
+@dataclass
+class InboxPage:
+    rows: list[InboxRow] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = 50
+
+
+def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: datetime | None = None) -> InboxPage:
+    query = query or InboxQuery()
+    if query.sort not in SORTS:
+        raise ValueError(f"Unbekannte Sortierung „{query.sort}“ (erlaubt: {', '.join(sorted(SORTS))}).")
+    now = now or utcnow()
+    scope = inbox_scope(session, user_id, now.date())
+    who = [Task.assignee_user_id.in_(scope.user_ids)]
+    if scope.group_ids:
+        who.append(Task.assignee_group_id.in_(scope.group_ids))
+    conditions = [Task.state == TaskState.OPEN.value, or_(*who)]
+    if query.step is not None:
+        conditions.append(Task.step == Step(query.step).value)
+    if query.city_id is not None:
+        conditions.append(Task.city_id == query.city_id)
+    if query.department_id is not None:
+        conditions.append(Task.department_id == query.department_id)
+    if query.supplier_id is not None:
+        conditions.append(Task.supplier_id == query.supplier_id)
+    if query.overdue:
+        conditions.append(Task.due_at < now)
+
+    order = {
+        "due": [Task.due_at.is_(None), Task.due_at, Task.id],
+        "skonto": [Task.skonto_date.is_(None), Task.skonto_date, Task.due_at, Task.id],
+        "amount": [Task.amount.is_(None), Task.amount.desc(), Task.id],
+        "created": [Task.created_at.desc(), Task.id.desc()],
+    }[query.sort]
+    page = max(1, query.page)
+    size = max(1, min(query.page_size, 500))
+    rows = session.exec(
+        select(Task, Invoice.number, Invoice.seller_name, Invoice.status, Invoice.currency)
+        .join(Invoice, Invoice.id == Task.invoice_id)
+        .where(*conditions)
+        .order_by(*order)
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+    return InboxPage(
+        rows=[InboxRow(task=t, invoice_number=n, seller_name=s, status=st, currency=c) for t, n, s, st, c in rows],
+        total=total,
+        page=page,
+        page_size=size,
+    )
+
