@@ -264,7 +264,17 @@ class InvoiceLine(Element):
     price: Price  # BG-29
     vat: LineVat = Field(default_factory=LineVat)  # BG-30
     item: Item = Field(default_factory=Item)  # BG-31
-    sub_lines: list[InvoiceLine] = Field(default_factory=list)  # BG-DEX-01
+    sub_lines: list[SubInvoiceLine] = Field(default_factory=list)  # BG-DEX-01
+
+
+class SubInvoiceLine(InvoiceLine):
+    """XRechnung sub-line (BG-DEX-01): a grouping sub-line may carry neither quantity nor price."""
+
+    quantity: Decimal | None = None  # BT-129 (optional on sub-lines)
+    price: Price | None = None  # BG-29 (optional on sub-lines)
+
+
+InvoiceLine.model_rebuild()
 
 
 class Invoice(Element):
