@@ -64,7 +64,10 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start, waiting up to the busy timeout. A
+        # deferred transaction that read first and writes later fails at once with "database
+        # is locked" when another writer committed meanwhile; this one waits its turn instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
