@@ -40,7 +40,7 @@ class Posting:
 
 
 def to_cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
