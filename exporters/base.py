@@ -25,12 +25,14 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class ExportItem:
-    """One approved invoice: the model, the original as received, and what the approval added."""
+    """One approved invoice: the model, the original as received, and what the approval added.
+    `xml` is the invoice XML when the original is a PDF (ZUGFeRD / Factur-X), else None."""
 
     invoice: Invoice
     original: bytes
     original_filename: str
     approval: ApprovalRecord
+    xml: bytes | None = None
 
     @property
     def invoice_id(self) -> int:

@@ -68,7 +68,7 @@ class DatevParams(BaseModel):
     consultant_number: int = Field(ge=1001, le=9_999_999)  # Beraternummer
     client_number: int = Field(ge=1, le=99_999)  # Mandantennummer
     fiscal_year_start: str = Field("0101", pattern=r"^(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$")  # MMDD
-    account_length: int = Field(4, ge=4, le=8)  # Sachkontenlänge
+    gl_account_length: int = Field(4, ge=4, le=8)  # Sachkontenlänge
     description: str = Field("Rechnungseingang", max_length=30)  # Bezeichnung of the batch
     dictation_code: str = Field("RE", max_length=2)  # Diktatkürzel
     origin: str = Field("RE", pattern=r"^[A-Za-z0-9]{2}$")  # Herkunft
@@ -179,7 +179,7 @@ def header_line(params: DatevParams, created_at: datetime, fiscal_year: date, fi
         local.strftime("%Y%m%d%H%M%S") + f"{local.microsecond // 1000:03d}",
         "", _text(params.origin), _text(params.exported_by), "",
         str(params.consultant_number), str(params.client_number),
-        fiscal_year.strftime("%Y%m%d"), str(params.account_length),
+        fiscal_year.strftime("%Y%m%d"), str(params.gl_account_length),
         first.strftime("%Y%m%d"), last.strftime("%Y%m%d"),
         _text(params.description), _text(params.dictation_code),
         "1", "0", "1" if params.lock else "0", _text("EUR"),

@@ -1,7 +1,7 @@
 """SAP IDoc INVOIC02 as XML, one file per invoice, for SAP's inbound invoice processing.
 
-Segments in the order of the basic type: EDI_DC40 control record, E1EDK01 header, E1EDKA1
-partners, E1EDK02 references, E1EDK03 dates, E1EDK04 taxes, E1EDK18 payment terms,
+Segments in the order of the basic type: EDI_DC40 control record, E1EDK01 header, E1EDK14
+organisational data (QUALF 011 company code), E1EDKA1 partners, E1EDK02 references, E1EDK03 dates, E1EDK04 taxes, E1EDK18 payment terms,
 E1EDKT1 texts, E1EDP01 items (E1EDP19, E1EDP26, E1EDP04), E1EDS01 totals.
 
 Qualifiers used (SAP's standard values):
@@ -44,10 +44,11 @@ class IdocParams(BaseModel):
     sender_port: str = Field("REDI", max_length=10)  # SNDPOR
     sender_partner_type: str = Field("LS", max_length=2)  # SNDPRT
     sender_partner: str = Field("RECHNLAUF", max_length=10)  # SNDPRN
-    receiver_port: str = Field(max_length=10)  # RCVPOR, e.g. SAPPRD
+    receiver_port: str = Field("SAP", max_length=10)  # RCVPOR, e.g. SAPPRD
     receiver_partner_type: str = Field("LS", max_length=2)  # RCVPRT
     receiver_partner: str = Field(max_length=10)  # RCVPRN, the logical system of the city's SAP
     client: str = Field("", pattern=r"^([0-9]{3})?$")  # MANDT
+    company_code: str = Field("", max_length=4)  # Buchungskreis, E1EDK14 QUALF 011
     message_code: str = Field("", max_length=3)  # MESCOD, e.g. MM or FI
     tax_code: str = Field("VAT", max_length=7)  # MWSKZ
     assignment_text_id: str = Field("ZKON", max_length=4)
@@ -105,6 +106,8 @@ def _header(idoc, item: ExportItem, p: IdocParams) -> None:
         ("CURCY", inv.currency), ("KUNDEUINR", inv.buyer.vat_id), ("EIGENUINR", inv.seller.vat_id),
         ("BSART", "CRME" if inv.is_credit_note else "INVO"), ("BELNR", inv.number),
     ])
+    if p.company_code:
+        _sub(idoc, "E1EDK14", [("QUALF", "011"), ("ORGID", p.company_code)])
     _partner(idoc, "RS", approval.creditor_number, inv.seller, inv.seller.address)
     _partner(idoc, "RE", inv.buyer_reference, inv.buyer, inv.buyer.address)
     _sub(idoc, "E1EDK02", [("QUALF", "009"), ("BELNR", inv.number), ("DATUM", _date(inv.issue_date))])

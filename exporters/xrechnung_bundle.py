@@ -43,6 +43,8 @@ class BundleParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     packaging: Literal["folder", "zip"] = "folder"
+    # false: a ZUGFeRD / Factur-X original travels as its embedded XML (byte for byte), not as PDF
+    include_pdf: bool = True
     file_prefix: str = Field("XRechnung", pattern=r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -58,14 +60,20 @@ def _who(c: Certification | None) -> tuple[str, str]:
     return c.display_name or c.user, local_time(c.at).strftime("%d.%m.%Y %H:%M")
 
 
-def original_name(item: ExportItem) -> str:
-    """The supplier's file name, made safe; never one of ours."""
+def invoice_file(item: ExportItem, include_pdf: bool) -> tuple[str, bytes]:
+    """Name and bytes of the invoice in the bundle: the supplier's file name made safe (never
+    one of ours), the original unchanged – or its embedded XML when PDFs are not wanted."""
     stem, dot, ext = item.original_filename.rpartition(".")
-    name = f"{file_part(stem, 80)}.{file_part(ext, 10)}" if dot else file_part(item.original_filename, 80)
-    return f"original_{name}" if name in (JSON_NAME, CSV_NAME) else name
+    if not dot:
+        stem, ext = item.original_filename, ""
+    data = item.original
+    if not include_pdf and item.xml is not None and item.original.startswith(b"%PDF"):
+        data, ext = item.xml, "xml"
+    name = f"{file_part(stem, 80)}.{file_part(ext, 10)}" if ext else file_part(stem, 80)
+    return (f"original_{name}" if name in (JSON_NAME, CSV_NAME) else name), data
 
 
-def kontierung_json(item: ExportItem, created_at: datetime) -> bytes:
+def kontierung_json(item: ExportItem, created_at: datetime, invoice: tuple[str, bytes]) -> bytes:
     inv, approval, parts = item.invoice, item.approval, postings(item)
     t = inv.totals
     document = {
@@ -76,7 +84,7 @@ def kontierung_json(item: ExportItem, created_at: datetime) -> bytes:
         "city": approval.city,
         "department": approval.department,
         "creditor_number": approval.creditor_number,
-        "original_file": {"name": original_name(item), "sha256": hashlib.sha256(item.original).hexdigest()},
+        "original_file": {"name": invoice[0], "sha256": hashlib.sha256(invoice[1]).hexdigest()},
         "invoice": {
             "number": inv.number, "issue_date": inv.issue_date.isoformat(), "type_code": inv.type_code,
             "credit_note": inv.is_credit_note, "currency": inv.currency, "seller": inv.seller.name,
@@ -154,7 +162,8 @@ class BundleExporter:
         for item in items:
             folder = (f"{p.file_prefix}_{file_part(item.approval.city)}_{stamp(created_at)}_"
                       f"{item.invoice_id}_{file_part(item.invoice.number)}")
-            content = [(original_name(item), item.original), (JSON_NAME, kontierung_json(item, created_at)),
+            invoice = invoice_file(item, p.include_pdf)
+            content = [invoice, (JSON_NAME, kontierung_json(item, created_at, invoice)),
                        (CSV_NAME, kontierung_csv(item))]
             ids = (item.invoice_id,)
             if p.packaging == "zip":

@@ -99,4 +99,10 @@ def test_credit_note_is_a_credit_memo_with_positive_amounts():
 def test_receiver_is_required():
     with pytest.raises(ExportError) as err:
         IDOC.render([make_item(EINFACH)], {}, created_at=CREATED_AT)
-    assert err.value.code == "export.params_invalid" and "receiver_port" in err.value.message
+    assert err.value.code == "export.params_invalid" and "receiver_partner" in err.value.message
+
+
+def test_company_code_goes_into_e1edk14():
+    _, root = render(make_item(EINFACH), {**PARAMS, "company_code": "1003"})
+    assert one(root, "IDOC/E1EDK14[QUALF='011']/ORGID/text()") == "1003"
+    assert root.find("IDOC/E1EDK01").getnext().tag == "E1EDK14"

@@ -63,3 +63,15 @@ def test_zip_per_invoice_is_reproducible():
     with zipfile.ZipFile(io.BytesIO(first[1].content)) as archive:
         doc = json.loads(archive.read("kontierung.json"))
     assert doc["invoice"]["credit_note"] is True and doc["invoice"]["type_code"] == "381"
+
+
+def test_without_pdf_a_facturx_original_travels_as_its_embedded_xml():
+    import parsers
+
+    item = make_item(FACTURX, invoice_id=7)
+    xml = parsers.parse(item.original).detected.xml
+    item = type(item)(invoice=item.invoice, original=item.original, original_filename=item.original_filename,
+                      approval=item.approval, xml=xml)
+    files = BUNDLE.render([item], {"include_pdf": False}, created_at=CREATED_AT)
+    assert files[0].name.endswith("/EN16931_Einfach.xml") and files[0].content == xml
+    assert json.loads(files[1].content)["original_file"]["sha256"] == hashlib.sha256(xml).hexdigest()
