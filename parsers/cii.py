@@ -104,6 +104,9 @@ ZUGFERD_1 = Vocabulary(
     despatch_advice="ram:DeliveryNoteReferencedDocument",
 )
 
+# BT-8 is a UNTDID 2005 code in the model (and in UBL); CII writes UNTDID 2475 event codes.
+_TAX_POINT_CODE_2475_TO_2005 = {"5": "3", "29": "35", "72": "432"}
+
 # ram:AdditionalReferencedDocument type codes (UNTDID 1001)
 _ATTACHMENT = "916"
 _TENDER = "50"
@@ -140,7 +143,7 @@ class CiiMapper:
             tax_point_date=r.date(
                 settlement, "ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString", "BT-7", "Steuerfälligkeitsdatum"
             ),
-            tax_point_date_code=r.text(settlement, "ram:ApplicableTradeTax/ram:DueDateTypeCode"),
+            tax_point_date_code=_tax_point_code(r.text(settlement, "ram:ApplicableTradeTax/ram:DueDateTypeCode")),
             due_date=r.date(
                 settlement,
                 "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
@@ -531,6 +534,10 @@ class CiiMapper:
             item=self._item(self._part(node, "ram:SpecifiedTradeProduct")),
         )
         return line, parent_id
+
+
+def _tax_point_code(code: str | None) -> str | None:
+    return _TAX_POINT_CODE_2475_TO_2005.get(code, code) if code is not None else None
 
 
 _CII = CiiMapper(CII, CII_D16B)
