@@ -1,0 +1,193 @@
+"""The scenario engine: secure parse → first matching scenario → XSD → rule layers → severity
+overrides → accept iff no error → report. XSD errors skip the rule layers, as in KoSIT."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+
+from parsers.document import Detected, Syntax
+from parsers.errors import ParseError
+from validators import business as business_checks
+from validators import cen_flags, fields, schematron, xsd
+from validators.explanations import NO_SCENARIO, OUTDATED_XRECHNUNG
+from validators.findings import Finding
+from validators.report import LayerRun, ReportFinding, ScenarioInfo, ValidationReport
+from validators.scenarios import Layer, Scenario, ScenarioSet
+
+log = logging.getLogger(__name__)
+
+
+def _detect(data: bytes) -> Detected:
+    from parsers.detect import detect
+
+    return detect(data)
+
+
+def active_scenario_set() -> ScenarioSet:
+    from validators.rules_store import installed_scenario_set
+
+    installed = installed_scenario_set()
+    if installed is not None:
+        return installed
+    from validators.builtin import scenario_set
+
+    return scenario_set()
+
+
+def validate(
+    data: bytes,
+    *,
+    scenario_set: ScenarioSet | None = None,
+    allow_zugferd1: bool = False,
+    known_leitweg_prefixes: Iterable[str] | None = None,
+    duplicate_hook: business_checks.DuplicateHook | None = None,
+    business: bool = True,
+) -> ValidationReport:
+    """Validate invoice bytes (XML or PDF with embedded XML); bad input gives a rejected report."""
+    sset = scenario_set or active_scenario_set()
+    try:
+        detected = _detect(data)
+    except ParseError as exc:
+        return ValidationReport(
+            accepted=False,
+            scenario_set=sset.name,
+            scenario_set_version=sset.version,
+            syntax=Syntax.UNKNOWN.value,
+            reason_code=exc.code,
+            reason=exc.message,
+        )
+    return validate_detected(
+        detected,
+        scenario_set=sset,
+        allow_zugferd1=allow_zugferd1,
+        known_leitweg_prefixes=known_leitweg_prefixes,
+        duplicate_hook=duplicate_hook,
+        business=business,
+    )
+
+
+def validate_detected(
+    detected: Detected,
+    *,
+    scenario_set: ScenarioSet | None = None,
+    allow_zugferd1: bool = False,
+    known_leitweg_prefixes: Iterable[str] | None = None,
+    duplicate_hook: business_checks.DuplicateHook | None = None,
+    business: bool = True,
+) -> ValidationReport:
+    sset = scenario_set or active_scenario_set()
+    run = _Run(detected)
+    options = frozenset({"zugferd1"} if allow_zugferd1 else ())
+    scenario = sset.select(detected, options=options, saxon_document=run.saxon_document() if sset.needs_saxon_match else None)
+    report = ValidationReport(
+        accepted=False,
+        scenario=ScenarioInfo(id=scenario.id, name=scenario.name) if scenario else None,
+        scenario_set=sset.name,
+        scenario_set_version=sset.version,
+        syntax=detected.syntax.value,
+        profile=detected.profile,
+        fields=fields.extract(detected),
+        embedded_filename=detected.embedded_filename,
+    )
+    if scenario is None:
+        outdated = detected.profile is not None and "xrechnung" in detected.profile.lower()
+        explanation = OUTDATED_XRECHNUNG if outdated else NO_SCENARIO
+        report.reason_code = "scenario.outdated_xrechnung" if outdated else "scenario.none"
+        shown = detected.profile or "(keine)"
+        report.reason = f"kein passendes Prüfszenario für die Spezifikationskennung (BT-24) „{shown}“. {explanation.text}"
+        report.hint = explanation.hint
+        return report
+    if scenario.refusal is not None:
+        report.reason_code = scenario.refusal.code
+        report.reason = scenario.refusal.reason
+        return report
+
+    findings, report.layers = run.layers(scenario)
+    findings = [_with_level(f, scenario) for f in findings]
+    report.findings = [ReportFinding.of(f) for f in findings]
+    report.accepted = not any(f.severity.rejects for f in findings)
+    if business:
+        report.business = _business(detected, known_leitweg_prefixes, duplicate_hook)
+    return report
+
+
+def _with_level(finding: Finding, scenario: Scenario) -> Finding:
+    level = scenario.custom_levels.get(finding.rule_id)
+    return dataclasses.replace(finding, severity=level) if level is not None else finding
+
+
+class _Run:
+    """State of one validation: the Saxon document is built at most once, on first need."""
+
+    def __init__(self, detected: Detected):
+        self.detected = detected
+        self._saxon = None
+
+    def saxon_document(self):
+        if self._saxon is None:
+            encoding = self.detected.root.getroottree().docinfo.encoding
+            self._saxon = schematron.parse_document(schematron.document_text(self.detected.xml, encoding))
+        return self._saxon
+
+    def layers(self, scenario: Scenario) -> tuple[list[Finding], list[LayerRun]]:
+        findings: list[Finding] = []
+        runs: list[LayerRun] = []
+        schema_failed = False
+        seen: set[tuple[str, str | None]] = set()
+        for layer in scenario.layers:
+            if schema_failed and layer.kind != "xsd":
+                runs.append(LayerRun(name=layer.name, kind=layer.kind, status="übersprungen (XSD-Fehler)"))
+                continue
+            found, status = self._layer(layer)
+            if layer.kind == "xsd" and found:
+                schema_failed = True
+            for finding in found:
+                key = (finding.rule_id, finding.location)
+                if key not in seen:  # two stylesheets of one scenario may share a rule
+                    seen.add(key)
+                    findings.append(finding)
+            runs.append(LayerRun(name=layer.name, kind=layer.kind, status=status))
+        return findings, runs
+
+    def _layer(self, layer: Layer) -> tuple[list[Finding], str]:
+        if layer.kind == "xsd":
+            return xsd.check(self.detected.root, layer.resource), "ausgeführt"
+        if layer.kind == "schematron":
+            defaults = cen_flags.flags_from(layer.flags_from) if layer.flags_from else None
+            found = schematron.run(layer.resource, self.saxon_document(), "schematron", defaults)
+            return [f for f in found if layer.keeps(f.rule_id)], "ausgeführt"
+        if layer.kind == "xrechnung":
+            check = _cius_check()
+            if check is None:
+                return [], "nicht verfügbar"
+            return list(check(self.detected, layer.variant or "standard")), "ausgeführt"
+        raise ValueError(f"unknown layer kind {layer.kind!r}")
+
+
+def _cius_check():
+    try:
+        from validators import xrechnung
+    except ImportError:
+        xrechnung = None
+    check = getattr(xrechnung, "check", None)
+    if check is None:
+        log.warning("validators.xrechnung.check is not available; the XRechnung CIUS layer is skipped")
+    return check
+
+
+def _business(detected: Detected, prefixes, hook) -> list[business_checks.BusinessCheck]:
+    try:
+        from parsers import map_invoice
+
+        invoice = map_invoice(detected)
+    except ParseError as exc:
+        return [
+            business_checks.BusinessCheck(
+                code="business.not_mapped", title="Fachliche Prüfungen", ok=None, message=f"Nicht möglich: {exc.message}"
+            )
+        ]
+    except ImportError:
+        return []
+    return business_checks.check(invoice, known_leitweg_prefixes=prefixes, duplicate_hook=hook)
