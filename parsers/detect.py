@@ -98,7 +98,7 @@ def detect(data: bytes, *, max_size: int | None = None) -> Detected:
     try:
         root = parse_xml(xml)
     except ParseError as exc:
-        if pdf is None:
+        if pdf is None or exc.code == "parse.doctype_forbidden":
             raise
         raise ParseError(
             "parse.embedded_xml_malformed",
