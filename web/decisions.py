@@ -1,0 +1,67 @@
+"""A clerk's decision from the web (form or API) to the workflow Update, and its refusal back
+as a problem with the workflow's stable code and German message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from domain.approval import AccountAssignment
+from domain.status import Step
+from storage.db import session_scope
+from web.identity import Clerk
+from web.problems import Problem
+from web.queries import city_invoice_row
+from web.services import Services
+from workflows.decisions import Action, Decision, DecisionRefused, DecisionResult, Refusal, decide
+
+FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
+UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
+
+
+class DecisionRequest(BaseModel):
+    """Body of POST /api/v1/invoices/{id}/decisions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: Step
+    action: Action
+    comment: str | None = Field(default=None, max_length=4000)
+    account_assignment: list[AccountAssignment] = Field(default_factory=list)
+    target_department: str | None = None
+
+    @field_validator("account_assignment", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+def refusal_status(code: str) -> int:
+    if code in FORBIDDEN:
+        return 403
+    if code in UNPROCESSABLE:
+        return 422
+    return 409
+
+
+async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: DecisionRequest) -> DecisionResult:
+    def in_reach() -> None:
+        with session_scope(svc.engine) as session:
+            city_invoice_row(session, clerk.city_id, invoice_id)
+
+    await run_in_threadpool(in_reach)
+    decision = Decision(
+        step=request.step,
+        action=request.action,
+        user=clerk.login,
+        comment=(request.comment or "").strip() or None,
+        account_assignment=request.account_assignment,
+        target_department=request.target_department or None,
+    )
+    client = await svc.temporal()
+    try:
+        return await decide(client, invoice_id, decision)
+    except DecisionRefused as refused:
+        raise Problem(refusal_status(refused.code), refused.code, refused.message) from refused

@@ -1,0 +1,72 @@
+"""The Jinja2 environment of the web app: templates folder, German filters, label helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from domain.status import InvoiceStatus, Role, Step
+from web import codes
+from web.formatting import FILTERS
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def _status_label(value: str | None) -> str:
+    try:
+        return InvoiceStatus(value).label
+    except ValueError:
+        return value or ""
+
+
+def _supplier_status_label(value: str | None) -> str:
+    try:
+        return InvoiceStatus(value).supplier_label
+    except ValueError:
+        return value or ""
+
+
+def _step_label(value: str | None) -> str:
+    try:
+        return Step(value).label
+    except ValueError:
+        return value or ""
+
+
+def _role_label(value: str | None) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value or ""
+
+
+def url_with(request: Request, **changes: object) -> str:
+    """The current page's URL with some query parameters replaced (pagination, sorting)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    params += [(k, str(v)) for k, v in changes.items() if v not in (None, "")]
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.globals["url_with"] = url_with
+    env.filters.update(FILTERS)
+    env.filters.update(
+        status_label=_status_label,
+        supplier_status=_supplier_status_label,
+        step_label=_step_label,
+        role_label=_role_label,
+        invoice_type=lambda code: codes.label(codes.INVOICE_TYPES, code),
+        payment_means=lambda code: codes.label(codes.PAYMENT_MEANS, code),
+        vat_category=lambda code: codes.label(codes.VAT_CATEGORIES, code),
+        note_subject=lambda code: codes.label(codes.NOTE_SUBJECTS, code),
+        allowance_reason=lambda code: codes.label(codes.ALLOWANCE_REASONS, code),
+        unit=codes.unit,
+    )
+    return templates
