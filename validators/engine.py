@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Iterable
 
 from parsers.document import Detected, Syntax
@@ -14,9 +15,10 @@ from validators import cen_flags, fields, schematron, xsd
 from validators.explanations import NO_SCENARIO, OUTDATED_XRECHNUNG
 from validators.findings import Finding
 from validators.report import LayerRun, ReportFinding, ScenarioInfo, ValidationReport
-from validators.scenarios import Layer, Scenario, ScenarioSet
+from validators.scenarios import Layer, Scenario, ScenarioSet, spec_ids
 
 log = logging.getLogger(__name__)
+_OLD_XRECHNUNG = re.compile(r"xrechnung_[12]\.", re.IGNORECASE)
 
 
 def _detect(data: bytes) -> Detected:
@@ -92,10 +94,11 @@ def validate_detected(
         embedded_filename=detected.embedded_filename,
     )
     if scenario is None:
-        outdated = detected.profile is not None and "xrechnung" in detected.profile.lower()
+        raw = spec_ids(detected)
+        shown = raw[0] if raw else (detected.profile or "(keine)")
+        outdated = bool(_OLD_XRECHNUNG.search(shown))
         explanation = OUTDATED_XRECHNUNG if outdated else NO_SCENARIO
         report.reason_code = "scenario.outdated_xrechnung" if outdated else "scenario.none"
-        shown = detected.profile or "(keine)"
         report.reason = f"kein passendes Prüfszenario für die Spezifikationskennung (BT-24) „{shown}“. {explanation.text}"
         report.hint = explanation.hint
         return report
@@ -104,7 +107,13 @@ def validate_detected(
         report.reason = scenario.refusal.reason
         return report
 
-    findings, report.layers = run.layers(scenario)
+    try:
+        findings, report.layers = run.layers(scenario)
+    except Exception as exc:  # a document Saxon cannot read, a broken rules installation
+        log.exception("validation of %s failed in scenario %s", detected.syntax, scenario.id)
+        report.reason_code = "validation.failed"
+        report.reason = f"Die Prüfung konnte nicht durchgeführt werden: {exc}"
+        return report
     findings = [_with_level(f, scenario) for f in findings]
     report.findings = [ReportFinding.of(f) for f in findings]
     report.accepted = not any(f.severity.rejects for f in findings)
@@ -190,4 +199,11 @@ def _business(detected: Detected, prefixes, hook) -> list[business_checks.Busine
         ]
     except ImportError:
         return []
+    except Exception as exc:  # the standard verdict stands even if the model cannot be built
+        log.warning("business checks skipped: %s", exc)
+        return [
+            business_checks.BusinessCheck(
+                code="business.not_mapped", title="Fachliche Prüfungen", ok=None, message="Nicht möglich: Rechnung nicht lesbar."
+            )
+        ]
     return business_checks.check(invoice, known_leitweg_prefixes=prefixes, duplicate_hook=hook)
