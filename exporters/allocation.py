@@ -156,6 +156,11 @@ def postings(item: ExportItem) -> list[Posting]:
             if net == 0 and vat == 0:
                 continue
             result.append(Posting(assignment=a, vat_category=key[0], vat_rate=key[1], net=net, vat=vat))
+    booked = sum((p.gross for p in result), Decimal(0))
+    if booked != to_cents(invoice.totals.tax_inclusive):
+        raise _fail(item, "export.totals_inconsistent",
+                    f"die Steueraufschlüsselung ergibt brutto {_german(booked)} {invoice.currency}, der "
+                    f"Rechnungsbetrag ist {_german(invoice.totals.tax_inclusive)} {invoice.currency}.")
     return result
 
 

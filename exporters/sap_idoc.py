@@ -129,7 +129,7 @@ def _header(idoc, item: ExportItem, p: IdocParams) -> None:
                                ("PRZNT", _rate(offer.percent) if offer.percent is not None else None),
                                ("ZTERM_TXT", f"Skonto {amount(offer.amount)} bis {offer.deadline:%d.%m.%Y}")])
     if due:
-        _sub(idoc, "E1EDK18", [("QUALF", "003"), ("TAGE", str((due - inv.issue_date).days)),
+        _sub(idoc, "E1EDK18", [("QUALF", "003"), ("TAGE", str(max(0, (due - inv.issue_date).days))),
                                ("ZTERM_TXT", f"netto bis {due:%d.%m.%Y}")])
 
 
