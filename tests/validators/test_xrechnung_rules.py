@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.validators.xrechnung_mutations import (
+from tests.validators.test_xrechnung_mutations import (
     Mutation,
     append,
     attribute,

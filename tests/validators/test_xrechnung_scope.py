@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from parsers.document import Detected, Syntax
-from tests.validators.xrechnung_mutations import append, attribute, load, mutated, remove, text
+from tests.validators.test_xrechnung_mutations import append, attribute, load, mutated, remove, text
 from validators.xrechnung import RULES, VARIANTS, check
 from validators.xrechnung.checks import decimal, fraction_digits, iban_ok, skonto_ok, xpath_round_cents
 from validators.xrechnung.codelists import (

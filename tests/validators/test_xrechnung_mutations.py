@@ -1,4 +1,4 @@
-"""Small lxml mutations of official test invoices, shared by the XRechnung rule tests."""
+"""Small lxml mutations of official test invoices, shared by the XRechnung rule tests (no tests here)."""
 
 from __future__ import annotations
 
