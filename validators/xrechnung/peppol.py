@@ -27,20 +27,12 @@ from lxml import etree
 
 from parsers.document import Detected, Syntax
 from validators.findings import Finding, Severity
+from validators.xrechnung.rule import location
+from validators.xrechnung.terms import NAMESPACES
 
 LAYER = "xrechnung"
 
-NS = {
-    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-    "cn": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
-    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
-}
-_PREFIX = {uri: prefix for prefix, uri in NS.items()}
+NS = NAMESPACES
 
 _F, _W = Severity.FATAL, Severity.WARNING
 
@@ -55,7 +47,6 @@ def _xpath(expr: str) -> etree.XPath:
 
 # --- XPath 2.0 value semantics -------------------------------------------------------------
 
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _DATE = re.compile(r"(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?")
 
@@ -670,20 +661,6 @@ _CURRENCY = {
     Syntax.UBL_CREDIT_NOTE: _xpath("/*/cbc:DocumentCurrencyCode = 'HUF'"),
     Syntax.CII: _xpath(f"{_CII_DOC_CURRENCY} = 'HUF'"),
 }
-
-
-def location(element: etree._Element) -> str:
-    """An XPath to `element`: /ubl:Invoice[1]/cac:InvoiceLine[2]/... (Q{uri}name for other namespaces)."""
-    steps = []
-    node = element
-    while node is not None:
-        qname = etree.QName(node)
-        prefix = _PREFIX.get(qname.namespace or "")
-        name = f"{prefix}:{qname.localname}" if prefix else f"Q{{{qname.namespace or ''}}}{qname.localname}"
-        position = 1 + sum(1 for sibling in node.itersiblings(preceding=True) if sibling.tag == node.tag)
-        steps.append(f"{name}[{position}]")
-        node = node.getparent()
-    return "/" + "/".join(reversed(steps))
 
 
 def check_peppol(detected: Detected) -> list[Finding]:
