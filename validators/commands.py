@@ -41,13 +41,6 @@ def _text(path: str, report) -> str:
     return "\n".join(lines)
 
 
-def _warm_up() -> None:
-    from validators.engine import active_scenario_set
-    from validators.schematron import precompile
-
-    precompile([layer.resource for s in active_scenario_set().scenarios for layer in s.layers if layer.kind == "schematron"])
-
-
 def run(args) -> int:
     files: list[str] = list(args.files)
     missing = [f for f in files if not Path(f).is_file()]
@@ -55,7 +48,7 @@ def run(args) -> int:
         for name in missing:
             print(f"Fehler: Datei „{name}“ nicht gefunden.", file=sys.stderr)
         return EXIT_USAGE
-    jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         print("Fehler: --jobs muss mindestens 1 sein.", file=sys.stderr)
         return EXIT_USAGE
@@ -63,7 +56,7 @@ def run(args) -> int:
     if jobs == 1 or len(files) == 1:
         results = map(_validate_file, work)
         return _emit(results, args.format, len(files))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
         return _emit(pool.map(_validate_file, work, chunksize=4), args.format, len(files))
 
 
