@@ -92,7 +92,7 @@ def test_rule_ids_are_unique_and_flags_official():
     assert len({rule.id for rule in RULES}) == len(RULES)
     warnings = {r.id for r in RULES if r.flag == "warning"}
     assert warnings == {"BR-DE-17", "BR-DE-19", "BR-DE-20", "BR-DE-21", "BR-DE-26", "BR-DE-27", "BR-DE-28",
-                        "BR-TMP-2", "BR-TMP-6", "BR-DEX-02", "BR-DEX-15"}
+                        "BR-TMP-2", "BR-DEX-02", "BR-DEX-15"}
     assert {r.id for r in RULES if r.flag == "information"} == {"BR-DE-TMP-32"}
 
 

@@ -33,7 +33,6 @@ EMAIL = re.compile(rf"^[^@ \t\n\r]+@([^@. \t\n\r]+\.)+[^@. \t\n\r]+\Z")
 TELEPHONE = re.compile(r"[0-9].*[0-9].*[0-9]", re.DOTALL)
 URL = re.compile(r"^([a-zA-Z])([a-zA-Z0-9+.-])+:")
 IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}\Z")
-UBL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 DE16_VAT_CATEGORIES = frozenset({"S", "Z", "E", "AE", "K", "G", "L", "M"})
 DE17_TYPE_CODES = frozenset({"326", "380", "384", "389", "381", "875", "876", "877"})

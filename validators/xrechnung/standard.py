@@ -1,6 +1,8 @@
-"""The XRechnung 3.0 CIUS rules every XRechnung document is asked: BR-DE-*, BR-TMP-2/3/6.
+"""The XRechnung 3.0 CIUS rules every XRechnung document is asked: BR-DE-*, BR-DE-TMP-32, BR-TMP-2/3.
 
-Texts and flags are those of the KoSIT XRechnung Schematron 2.5.0 (XRechnung 3.0.2).
+Texts and flags are those of the KoSIT XRechnung Schematron 2.5.0 (XRechnung 3.0.2), the release
+in the validator configuration for XRechnung 3.0.2. Its successor 2.6.0 adds BR-TMP-6 (UBL dates
+written YYYY-MM-DD, warning) and makes BR-TMP-2 fatal in UBL; neither is in 2.5.0.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from validators.xrechnung.codelists import (
     SKONTO_PATTERN,
     SPECIFICATION_IDS,
     TELEPHONE,
-    UBL_DATE,
     URL,
     normalize_space,
 )
@@ -358,12 +359,5 @@ RULES: tuple[Rule, ...] = (
         "[BR-TMP-3] Wenn BT-149 (Item price base quantity) sowohl in GrossPriceProductTradePrice als auch in"
         " NetPriceProductTradePrice vorhanden ist, müssen die Werte identisch sein. Wenn BT-150 (unit of measure code)"
         " auf dem NetPrice-Pfad vorhanden ist, muss es auch auf dem GrossPrice-Pfad vorhanden und identisch sein.",
-    ),
-    Rule(
-        "BR-TMP-6",
-        WARNING,
-        "ubl_date",
-        lambda doc, node: bool(UBL_DATE.match(normalize_space(node.text))),
-        "[BR-TMP-6] Datumsangaben in UBL müssen im Format JJJJ-MM-TT (YYYY-MM-DD) übermittelt werden.",
     ),
 )

@@ -101,11 +101,6 @@ TERMS: dict[str, tuple[str | None, str | None]] = {
         _both("cac:AdditionalDocumentReference/cac:Attachment/cac:ExternalReference"),
         f"{_AGREEMENT}/ram:AdditionalReferencedDocument[ram:TypeCode = '916']",
     ),
-    "ubl_date": (
-        "//cbc:IssueDate | //cbc:DueDate | //cbc:StartDate | //cbc:EndDate | //cbc:ActualDeliveryDate"
-        " | //cbc:TaxPointDate | //cbc:PaymentDueDate",
-        None,
-    ),
     "cii_line": (None, _LINE),
     # --- document level ---
     "payment_instructions": ("cac:PaymentMeans", f"{_REL_SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"),
