@@ -163,6 +163,9 @@ def export_again(city: str, file_name: str, *, engine: Engine, store: DocumentSt
 
 
 def _export(engine: Engine, store: DocumentStore, outbox_root, city_key: str, only: int | None = None) -> ExportResult | None:
+    if store is None:
+        raise ExportError("export.no_document_store",
+                          "Ohne Dokumentenspeicher sind die Originale nicht lesbar; es wurde nichts exportiert.")
     with session_scope(engine) as session:
         target = _target(session, city_key, outbox_root)
     fmt = target.setting.format

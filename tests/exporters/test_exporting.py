@@ -271,3 +271,18 @@ def test_command_line(env, database, monkeypatch, capsys, tmp_path):  # noqa: F8
     assert "Keine neuen angeordneten Rechnungen" in capsys.readouterr().out
     assert cli.main(["export", "--city", "karlsruhe"]) == 1
     assert "Fehler [export.city_unknown]: Die Stadt „karlsruhe“ ist nicht konfiguriert." in capsys.readouterr().err
+
+
+def test_the_workflow_activity_exports_through_this_module(env):
+    from workflows.activities import ApprovalActivities
+
+    invoice_id = env.add(EINFACH, city="bretten")
+    activities = ApprovalActivities(env.engine, env.store, env.root)
+    summary = activities.export_invoice(invoice_id)
+    assert summary.exported and "1 Rechnung(en) in 1 Datei(en)" in summary.detail
+    files = env.listing("bretten")
+    assert activities.export_invoice(invoice_id).exported  # a retry writes nothing
+    assert env.listing("bretten") == files
+    with pytest.raises(ExportError) as err:
+        ApprovalActivities(env.engine, None, env.root).export_invoice(env.add(SKONTO, city="bretten"))
+    assert err.value.code == "export.no_document_store"
