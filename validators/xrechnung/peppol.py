@@ -3,9 +3,12 @@
 KoSIT's xrechnung-schematron (release 2.5.0, XRechnung 3.0.2, Peppol BIS Billing 3.0.19) takes a
 whitelist of PEPPOL-EN16931 assertions into its UBL and CII rule sets (src/xsl/rule-list.xml,
 src/xsl/peppol-into-xr.xsl). Contexts, tests, ids, flags and texts below are those of the built
-release: for CII KoSIT rewrites R040, R053, R055 and some texts, adds R008 (not for an empty
-ram:ApplicableHeaderTradeDelivery) and R044/R046 itself, numbers the two R043 assertions
-R043-1/R043-2, and (since 2.2.0) keeps every flag "fatal"; R120 is a "warning" in both syntaxes.
+release: KoSIT uses $slackValue (0.5 for HUF, else 0.02) in R040/R120; for CII it rewrites R053,
+R055 and some texts, adds R008 (not for an empty ram:ApplicableHeaderTradeDelivery) and
+R044/R046 itself, numbers the two R043 assertions R043-1/R043-2, and (since 2.2.0) keeps every
+flag "fatal"; R120 is a "warning" in both syntaxes (in CII since 2.5.0).
+
+    findings = check_peppol(parsers.detect(xml_bytes))   # UBL Invoice/CreditNote or CII; else []
 
 Schematron semantics kept: within one pattern a node is checked only by the first rule whose
 context matches it (so an allowance that fires R041 is not checked by R040/R043). Tests that
