@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from parsers import detect
 from parsers.document import Detected, Syntax
+from tests.conftest import TESTSUITE
 from tests.validators.test_xrechnung_mutations import append, attribute, load, mutated, remove, text
 from validators.xrechnung import RULES, VARIANTS, check
 from validators.xrechnung.checks import decimal, fraction_digits, iban_ok, skonto_ok, xpath_round_cents
@@ -149,3 +151,31 @@ def test_xpath_value_helpers():
     assert xpath_round_cents(Decimal("2.005")) == Decimal("2.01")
     assert xpath_round_cents(Decimal("-2.005")) == Decimal("-2.00")  # halves towards +infinity
     assert fraction_digits("10.000") == 3 and fraction_digits("10") == 0
+
+
+def _as_credit_note(relative: str) -> bytes:
+    """An official UBL invoice rewritten as a UBL CreditNote (the test suite has none)."""
+    xml = (TESTSUITE / relative).read_bytes()
+    for old, new in (
+        (b"ubl:Invoice", b"ubl:CreditNote"),
+        (b"xsd:Invoice-2", b"xsd:CreditNote-2"),
+        (b"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", b"<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"),
+        (b"cac:InvoiceLine>", b"cac:CreditNoteLine>"),
+        (b"cbc:InvoicedQuantity", b"cbc:CreditedQuantity"),
+    ):
+        xml = xml.replace(old, new)
+    return xml
+
+
+def test_credit_note_is_asked_the_same_rules():
+    credit_note = detect(_as_credit_note(STD_UBL))
+    assert credit_note.syntax is Syntax.UBL_CREDIT_NOTE
+    assert ids(credit_note) == set()
+    corrected = detect(_as_credit_note(STD_UBL).replace(b">381<", b">384<"))
+    assert ids(corrected) == {"BR-DE-26"}
+    without_contact = detect(_as_credit_note(STD_UBL))
+    remove("/cn:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:Contact")(without_contact.root)
+    assert ids(without_contact) == {"BR-DE-2"}
+    no_line_vat_id = detect(_as_credit_note(STD_UBL))
+    remove("/cn:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme")(no_line_vat_id.root)
+    assert ids(no_line_vat_id) == {"BR-DE-16"}  # found through cac:CreditNoteLine
