@@ -22,27 +22,30 @@ def due_date(item: ExportItem) -> date | None:
 
 
 def skonto_offers(item: ExportItem) -> list[SkontoOffer]:
-    """Early-payment discounts, earliest deadline first.
+    """Early-payment discounts: the one the approval settled on first, then the invoice's other
+    `#SKONTO#` terms (BT-20) by deadline.
 
-    An amount or date set during the approval wins over the invoice's `#SKONTO#` terms
-    (BT-20); a term's discount is taken from the amount due (BT-115) unless it names a
-    BASISBETRAG. Terms of 0 % are no offer.
+    A term's discount is taken from the amount due (BT-115) unless it names a BASISBETRAG;
+    terms of 0 % are no offer. When the approval's Skonto date is one of the terms' deadlines,
+    that term keeps its days and percentage and takes the approval's amount.
     """
     invoice, approval = item.invoice, item.approval
-    if approval.skonto_amount is not None and approval.skonto_date is not None:
-        return [SkontoOffer(deadline=approval.skonto_date, amount=approval.skonto_amount,
-                            days=(approval.skonto_date - invoice.issue_date).days)]
     detail = invoice.payment_terms_detail
-    if detail is None:
-        return []
-    offers = [
-        SkontoOffer(deadline=term.deadline(invoice.issue_date),
-                    amount=term.discount_amount(invoice.totals.amount_due),
-                    percent=term.percent, days=term.days)
-        for term in detail.skonto
-        if term.percent > 0
-    ]
-    return sorted(offers, key=lambda o: o.deadline)
+    offers = sorted(
+        (SkontoOffer(deadline=term.deadline(invoice.issue_date),
+                     amount=term.discount_amount(invoice.totals.amount_due),
+                     percent=term.percent, days=term.days)
+         for term in (detail.skonto if detail else []) if term.percent > 0),
+        key=lambda o: o.deadline,
+    )
+    if approval.skonto_amount is None or approval.skonto_date is None:
+        return offers
+    settled = next((o for o in offers if o.deadline == approval.skonto_date), None)
+    chosen = SkontoOffer(
+        deadline=approval.skonto_date, amount=approval.skonto_amount,
+        percent=settled.percent if settled else None, days=(approval.skonto_date - invoice.issue_date).days,
+    )
+    return [chosen, *(o for o in offers if o is not settled)]
 
 
 def first_skonto(item: ExportItem) -> SkontoOffer | None:

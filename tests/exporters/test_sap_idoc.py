@@ -106,3 +106,16 @@ def test_company_code_goes_into_e1edk14():
     _, root = render(make_item(EINFACH), {**PARAMS, "company_code": "1003"})
     assert one(root, "IDOC/E1EDK14[QUALF='011']/ORGID/text()") == "1003"
     assert root.find("IDOC/E1EDK01").getnext().tag == "E1EDK14"
+
+
+def test_the_approved_skonto_comes_first_with_its_percentage():
+    from datetime import timedelta
+
+    item = make_item(SKONTO)
+    deadline = item.invoice.issue_date + timedelta(days=14)  # the 1 % term
+    item = make_item(SKONTO, skonto_date=deadline, skonto_amount=Decimal("25.94"))
+    _, root = render(item)
+    terms = [(t.findtext("QUALF"), t.findtext("TAGE"), t.findtext("PRZNT"), t.findtext("ZTERM_TXT"))
+             for t in root.findall("IDOC/E1EDK18")]
+    assert terms == [("001", "14", "1.00", f"Skonto 25.94 bis {deadline:%d.%m.%Y}"),
+                     ("002", "7", "2.00", f"Skonto 51.88 bis {deadline - timedelta(days=7):%d.%m.%Y}")]
