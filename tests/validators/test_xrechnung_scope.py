@@ -10,10 +10,11 @@ import pytest
 from parsers import detect
 from parsers.document import Detected, Syntax
 from tests.conftest import TESTSUITE
-from tests.validators.test_xrechnung_mutations import append, attribute, load, mutated, remove, text
+from tests.validators.test_xrechnung_mutations import append, load, mutated, remove, text
 from validators.xrechnung import RULES, VARIANTS, check
 from validators.xrechnung.checks import decimal, fraction_digits, iban_ok, skonto_ok, xpath_round_cents
 from validators.xrechnung.codelists import (
+    CIUS_ID,
     CVD_ID,
     EXTENSION_ID,
     ISO_6523_ICD_EXT_CODES,
@@ -49,8 +50,6 @@ def test_extension_rules_need_the_exact_extension_identifier():
 
 
 def test_cvd_rules_do_not_speak_to_a_plain_xrechnung():
-    from validators.xrechnung.codelists import CIUS_ID
-
     plain = mutated(CVD_UBL, text("/ubl:Invoice/cbc:CustomizationID", CIUS_ID), remove("/ubl:Invoice/cac:ContractDocumentReference"))
     assert ids(plain) == set()
     assert "BR-DE-CVD-01" in ids(mutated(CVD_UBL, remove("/ubl:Invoice/cac:ContractDocumentReference")), "cvd")
