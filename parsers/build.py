@@ -19,6 +19,11 @@ def optional(cls: type[Element], **values) -> Element | None:
     return cls(**values)
 
 
+def joined(texts: list[str]) -> str | None:
+    """Repeated text elements (notes, payment terms) as one text, one per line."""
+    return "\n".join(texts) or None
+
+
 def ubl_note(text: str) -> Note:
     match = _UBL_NOTE.match(text)
     if match:

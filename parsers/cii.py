@@ -14,10 +14,7 @@ from lxml import etree
 
 from domain.invoice import (
     Address,
-    AllowanceCharge,
-    Attachment,
     Buyer,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
@@ -26,8 +23,6 @@ from domain.invoice import (
     Identifier,
     Invoice,
     InvoiceLine,
-    Item,
-    ItemAttribute,
     LineVat,
     Note,
     Payee,
@@ -42,9 +37,20 @@ from domain.invoice import (
     VatBreakdown,
 )
 from domain.terms import parse_payment_terms
-from parsers.build import nest_by_parent, optional
+from parsers.build import joined, nest_by_parent, optional
+from parsers.fields import amount, day, ident, read_fields, text
+from parsers.groups import (
+    AllowanceChargePaths,
+    ItemPaths,
+    allowance_charge,
+    attachment,
+    group,
+    item,
+    quantity_and_unit,
+    tax_totals,
+)
 from parsers.namespaces import CII, ZUGFERD1
-from parsers.reader import Reader, missing, node_text, to_bytes
+from parsers.reader import Reader, missing, node_text
 
 _EMPTY = etree.Element("empty")
 
@@ -104,6 +110,81 @@ ZUGFERD_1 = Vocabulary(
     despatch_advice="ram:DeliveryNoteReferencedDocument",
 )
 
+HEADER = {
+    "number": text("ram:ID", "BT-1", "Rechnungsnummer", required=True),
+    "issue_date": day("ram:IssueDateTime/udt:DateTimeString", "BT-2", "Rechnungsdatum", required=True),
+    "type_code": text("ram:TypeCode", "BT-3", "Rechnungsart", required=True),
+}
+CONTEXT = {
+    "business_process": text("ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"),
+    "specification_id": text("ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
+}
+ADDRESS = {
+    "line1": text("ram:LineOne"),
+    "line2": text("ram:LineTwo"),
+    "line3": text("ram:LineThree"),
+    "city": text("ram:CityName"),
+    "postal_code": text("ram:PostcodeCode"),
+    "subdivision": text("ram:CountrySubDivisionName"),
+    "country_code": text("ram:CountryID"),
+}
+CONTACT = {
+    "name": text("ram:PersonName"),
+    "telephone": text("ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
+    "email": text("ram:EmailURIUniversalCommunication/ram:URIID"),
+}
+PERIOD = {
+    "start_date": day("ram:StartDateTime/udt:DateTimeString", "BT-73/BT-134", "Beginn des Zeitraums"),
+    "end_date": day("ram:EndDateTime/udt:DateTimeString", "BT-74/BT-135", "Ende des Zeitraums"),
+}
+PARTY_IDS = "ram:ID | ram:GlobalID"  # without scheme / with scheme (BT-29, BT-46, BT-60, BT-71)
+PARTY = {
+    "name": text("ram:Name"),
+    "trading_name": text("ram:SpecifiedLegalOrganization/ram:TradingBusinessName"),
+    "legal_registration_id": ident("ram:SpecifiedLegalOrganization/ram:ID"),
+    "vat_id": text("ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+    "electronic_address": ident("ram:URIUniversalCommunication/ram:URIID"),
+}
+SELLER = {
+    **PARTY,
+    "tax_registration_id": text("ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']"),
+    "additional_legal_info": text("ram:Description"),
+}
+PAYEE = {"name": text("ram:Name"), "legal_registration_id": ident("ram:SpecifiedLegalOrganization/ram:ID")}
+TAX_REPRESENTATIVE = {"name": text("ram:Name"), "vat_id": text("ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']")}
+TOTALS = {
+    "line_net_total": amount("ram:LineTotalAmount", "BT-106", "Summe der Nettobeträge"),
+    "allowance_total": amount("ram:AllowanceTotalAmount", "BT-107", "Summe der Abschläge"),
+    "charge_total": amount("ram:ChargeTotalAmount", "BT-108", "Summe der Zuschläge"),
+    "tax_exclusive": amount("ram:TaxBasisTotalAmount", "BT-109", "Gesamtbetrag ohne Umsatzsteuer", required=True),
+    "tax_inclusive": amount("ram:GrandTotalAmount", "BT-112", "Gesamtbetrag mit Umsatzsteuer", required=True),
+    "prepaid": amount("ram:TotalPrepaidAmount", "BT-113", "Vorauszahlungsbetrag"),
+    "rounding": amount("ram:RoundingAmount", "BT-114", "Rundungsbetrag"),
+    "amount_due": amount("ram:DuePayableAmount", "BT-115", "Fälliger Zahlungsbetrag", required=True),
+}
+GROSS_PRICE = {
+    "discount": amount(
+        "ram:AppliedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator='false']/ram:ActualAmount",
+        "BT-147",
+        "Preisnachlass",
+    ),
+    "gross_price": amount("ram:ChargeAmount", "BT-148", "Bruttopreis"),
+}
+ITEM = ItemPaths(
+    fields={
+        "name": text("ram:Name"),
+        "description": text("ram:Description"),
+        "seller_id": text("ram:SellerAssignedID"),
+        "buyer_id": text("ram:BuyerAssignedID"),
+        "standard_id": ident("ram:GlobalID"),
+        "origin_country": text("ram:OriginTradeCountry/ram:ID"),
+    },
+    classification="ram:DesignatedProductClassification/ram:ClassCode",
+    attribute="ram:ApplicableProductCharacteristic",
+    attribute_name="ram:Description",
+    attribute_value="ram:Value",
+)
+
 # BT-8 is a UNTDID 2005 code in the model (and in UBL); CII writes UNTDID 2475 event codes.
 _TAX_POINT_CODE_2475_TO_2005 = {"5": "3", "29": "35", "72": "432"}
 
@@ -114,9 +195,64 @@ _OBJECT_ID = "130"
 
 
 class CiiMapper:
+    """One CII vocabulary's field tables and the mapping that uses them."""
+
     def __init__(self, namespaces: dict[str, str], vocabulary: Vocabulary):
         self.r = Reader(namespaces)
-        self.v = vocabulary
+        self.v = v = vocabulary
+        ref = v.reference_id
+        self.agreement = {
+            "buyer_reference": text("ram:BuyerReference"),
+            "project_reference": text("ram:SpecifiedProcuringProject/ram:ID"),
+            "contract_reference": text(f"ram:ContractReferencedDocument/{ref}"),
+            "purchase_order_reference": text(f"ram:BuyerOrderReferencedDocument/{ref}"),
+            "sales_order_reference": text(f"ram:SellerOrderReferencedDocument/{ref}"),
+            "tender_or_lot_reference": text(f"ram:AdditionalReferencedDocument[ram:TypeCode='{_TENDER}']/{ref}"),
+        }
+        self.settlement = {
+            "tax_point_date": day(
+                "ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString", "BT-7", "Steuerfälligkeitsdatum"
+            ),
+            "due_date": day(
+                "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString", "BT-9", "Fälligkeitsdatum"
+            ),
+            "buyer_accounting_reference": text("ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
+        }
+        self.delivery = {
+            "receiving_advice_reference": text(f"ram:ReceivingAdviceReferencedDocument/{ref}"),
+            "despatch_advice_reference": text(f"{v.despatch_advice}/{ref}"),
+        }
+        self.allowance_charge = AllowanceChargePaths(
+            indicator="ram:ChargeIndicator/udt:Indicator",
+            fields={
+                "amount": amount("ram:ActualAmount", "BT-92/BT-99", "Betrag des Zu- oder Abschlags", required=True),
+                "base_amount": amount("ram:BasisAmount", "BT-93/BT-100", "Grundbetrag"),
+                "percentage": amount("ram:CalculationPercent", "BT-94/BT-101", "Prozentsatz"),
+                "reason": text("ram:Reason"),
+                "reason_code": text("ram:ReasonCode"),
+            },
+            document_fields={
+                "tax_category_code": text("ram:CategoryTradeTax/ram:CategoryCode"),
+                "tax_rate": amount(f"ram:CategoryTradeTax/{v.rate}", "BT-96/BT-103", "Umsatzsteuersatz"),
+            },
+        )
+        self.vat = {
+            "taxable_amount": amount("ram:BasisAmount", "BT-116", "Steuerbasisbetrag", required=True),
+            "tax_amount": amount("ram:CalculatedAmount", "BT-117", "Steuerbetrag", required=True),
+            "category_code": text("ram:CategoryCode", "BT-118", "Umsatzsteuerkategorie", required=True),
+            "rate": amount(v.rate, "BT-119", "Umsatzsteuersatz"),
+            "exemption_reason": text("ram:ExemptionReason"),
+            "exemption_reason_code": text("ram:ExemptionReasonCode"),
+        }
+        self.attachment = {
+            "id": text(ref, "BT-122", "Kennung der Anlage", required=True),
+            "description": text("ram:Name"),
+            "external_uri": text("ram:URIID"),
+        }
+        self.line_vat = {
+            "category_code": text("ram:ApplicableTradeTax/ram:CategoryCode"),
+            "rate": amount(f"ram:ApplicableTradeTax/{v.rate}", "BT-152", "Umsatzsteuersatz der Position"),
+        }
 
     def _part(self, node, path: str):
         found = self.r.first(node, path)
@@ -132,41 +268,21 @@ class CiiMapper:
         settlement = self._part(tx, v.settlement)
         currency = r.required_text(settlement, "ram:InvoiceCurrencyCode", "BT-5", "Rechnungswährung")
         tax_currency = r.text(settlement, "ram:TaxCurrencyCode")
-        payment_terms = "\n".join(r.texts(settlement, "ram:SpecifiedTradePaymentTerms/ram:Description")) or None
+        payment_terms = joined(r.texts(settlement, "ram:SpecifiedTradePaymentTerms/ram:Description"))
         lines = r.all(tx, "ram:IncludedSupplyChainTradeLineItem")
         return Invoice(
-            number=r.required_text(doc, "ram:ID", "BT-1", "Rechnungsnummer"),
-            issue_date=r.required_date(doc, "ram:IssueDateTime/udt:DateTimeString", "BT-2", "Rechnungsdatum"),
-            type_code=r.required_text(doc, "ram:TypeCode", "BT-3", "Rechnungsart"),
+            **read_fields(r, doc, HEADER),
+            **read_fields(r, agreement, self.agreement),
+            **read_fields(r, settlement, self.settlement),
+            **read_fields(r, delivery, self.delivery),
+            **read_fields(r, context, CONTEXT),
             currency=currency,
             tax_currency=tax_currency,
-            tax_point_date=r.date(
-                settlement, "ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString", "BT-7", "Steuerfälligkeitsdatum"
-            ),
             tax_point_date_code=_tax_point_code(r.text(settlement, "ram:ApplicableTradeTax/ram:DueDateTypeCode")),
-            due_date=r.date(
-                settlement,
-                "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
-                "BT-9",
-                "Fälligkeitsdatum",
-            ),
-            buyer_reference=r.text(agreement, "ram:BuyerReference"),
-            project_reference=r.text(agreement, "ram:SpecifiedProcuringProject/ram:ID"),
-            contract_reference=r.text(agreement, f"ram:ContractReferencedDocument/{v.reference_id}"),
-            purchase_order_reference=r.text(agreement, f"ram:BuyerOrderReferencedDocument/{v.reference_id}"),
-            sales_order_reference=r.text(agreement, f"ram:SellerOrderReferencedDocument/{v.reference_id}"),
-            receiving_advice_reference=r.text(delivery, f"ram:ReceivingAdviceReferencedDocument/{v.reference_id}"),
-            despatch_advice_reference=r.text(delivery, f"{v.despatch_advice}/{v.reference_id}"),
-            tender_or_lot_reference=r.text(
-                agreement, f"ram:AdditionalReferencedDocument[ram:TypeCode='{_TENDER}']/{v.reference_id}"
-            ),
             invoiced_object_id=self._object_id(agreement),
-            buyer_accounting_reference=r.text(settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
             payment_terms=payment_terms,
             payment_terms_detail=parse_payment_terms(payment_terms),
             notes=self._notes(doc),
-            business_process=r.text(context, "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"),
-            specification_id=r.text(context, "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
             preceding_invoices=[
                 PrecedingInvoice(
                     number=r.required_text(ref, v.reference_id, "BT-25", "Nummer der vorausgegangenen Rechnung"),
@@ -179,15 +295,16 @@ class CiiMapper:
             payee=self._payee(r.first(settlement, "ram:PayeeTradeParty")),
             tax_representative=self._tax_representative(r.first(agreement, "ram:SellerTaxRepresentativeTradeParty")),
             delivery=self._delivery(delivery),
-            invoicing_period=self._period(r.first(settlement, "ram:BillingSpecifiedPeriod"), "BT-73", "BT-74"),
+            invoicing_period=group(Period, r, r.first(settlement, "ram:BillingSpecifiedPeriod"), PERIOD),
             payment=self._payment(settlement),
             allowances_charges=[
-                self._allowance_charge(node) for node in r.all(settlement, "ram:SpecifiedTradeAllowanceCharge")
+                allowance_charge(r, node, self.allowance_charge, document_level=True)
+                for node in r.all(settlement, "ram:SpecifiedTradeAllowanceCharge")
             ],
             totals=self._totals(self._part(settlement, v.monetary), currency, tax_currency, bool(lines), warnings),
-            vat_breakdown=[self._vat(node) for node in r.all(settlement, "ram:ApplicableTradeTax")],
+            vat_breakdown=[VatBreakdown(**read_fields(r, node, self.vat)) for node in r.all(settlement, "ram:ApplicableTradeTax")],
             attachments=[
-                self._attachment(node)
+                attachment(r, node, self.attachment, "ram:AttachmentBinaryObject")
                 for node in r.all(agreement, f"ram:AdditionalReferencedDocument[ram:TypeCode='{_ATTACHMENT}']")
             ],
             lines=nest_by_parent(self._line(node) for node in lines),
@@ -196,9 +313,9 @@ class CiiMapper:
     def _notes(self, doc) -> list[Note]:
         notes = []
         for node in self.r.all(doc, "ram:IncludedNote"):
-            text = "\n".join(self.r.texts(node, "ram:Content"))
-            if text:
-                notes.append(Note(text=text, subject_code=self.r.text(node, "ram:SubjectCode")))
+            content = joined(self.r.texts(node, "ram:Content"))
+            if content:
+                notes.append(Note(text=content, subject_code=self.r.text(node, "ram:SubjectCode")))
         return notes
 
     def _object_id(self, container) -> Identifier | None:
@@ -211,114 +328,63 @@ class CiiMapper:
             return None
         return Identifier(value=value, scheme_id=self.r.text(node, "ram:ReferenceTypeCode"))
 
-    def _address(self, node) -> Address | None:
-        if node is None:
-            return None
-        r = self.r
-        return optional(
-            Address,
-            line1=r.text(node, "ram:LineOne"),
-            line2=r.text(node, "ram:LineTwo"),
-            line3=r.text(node, "ram:LineThree"),
-            city=r.text(node, "ram:CityName"),
-            postal_code=r.text(node, "ram:PostcodeCode"),
-            subdivision=r.text(node, "ram:CountrySubDivisionName"),
-            country_code=r.text(node, "ram:CountryID"),
-        )
+    def _address(self, party) -> Address | None:
+        return group(Address, self.r, self.r.first(party, "ram:PostalTradeAddress"), ADDRESS)
 
-    def _contact(self, node) -> Contact | None:
-        if node is None:
-            return None
-        r = self.r
-        return optional(
-            Contact,
-            name=r.text(node, "ram:PersonName") or r.text(node, "ram:DepartmentName"),
-            telephone=r.text(node, "ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
-            email=r.text(node, "ram:EmailURIUniversalCommunication/ram:URIID"),
-        )
-
-    def _party_ids(self, party) -> list[Identifier]:
-        return self.r.identifiers(party, "ram:ID | ram:GlobalID")
-
-    def _tax_id(self, party, scheme: str) -> str | None:
-        return self.r.text(party, f"ram:SpecifiedTaxRegistration/ram:ID[@schemeID='{scheme}']")
+    def _first_id(self, party) -> Identifier | None:
+        ids = self.r.identifiers(party, PARTY_IDS)
+        return ids[0] if ids else None
 
     def _seller(self, party) -> Seller:
-        r = self.r
         return Seller(
-            name=r.text(party, "ram:Name"),
-            trading_name=r.text(party, "ram:SpecifiedLegalOrganization/ram:TradingBusinessName"),
-            identifiers=self._party_ids(party),
-            legal_registration_id=r.identifier(party, "ram:SpecifiedLegalOrganization/ram:ID"),
-            vat_id=self._tax_id(party, "VA"),
-            tax_registration_id=self._tax_id(party, "FC"),
-            additional_legal_info=r.text(party, "ram:Description"),
-            electronic_address=r.identifier(party, "ram:URIUniversalCommunication/ram:URIID"),
-            address=self._address(r.first(party, "ram:PostalTradeAddress")),
-            contact=self._contact(r.first(party, "ram:DefinedTradeContact")),
+            **read_fields(self.r, party, SELLER),
+            identifiers=self.r.identifiers(party, PARTY_IDS),
+            address=self._address(party),
+            contact=self._contact(party),
         )
 
     def _buyer(self, party) -> Buyer:
-        r = self.r
-        ids = self._party_ids(party)
         return Buyer(
-            name=r.text(party, "ram:Name"),
-            trading_name=r.text(party, "ram:SpecifiedLegalOrganization/ram:TradingBusinessName"),
-            identifier=ids[0] if ids else None,
-            legal_registration_id=r.identifier(party, "ram:SpecifiedLegalOrganization/ram:ID"),
-            vat_id=self._tax_id(party, "VA"),
-            electronic_address=r.identifier(party, "ram:URIUniversalCommunication/ram:URIID"),
-            address=self._address(r.first(party, "ram:PostalTradeAddress")),
-            contact=self._contact(r.first(party, "ram:DefinedTradeContact")),
+            **read_fields(self.r, party, PARTY),
+            identifier=self._first_id(party),
+            address=self._address(party),
+            contact=self._contact(party),
         )
+
+    def _contact(self, party) -> Contact | None:
+        node = self.r.first(party, "ram:DefinedTradeContact")
+        if node is None:
+            return None
+        values = read_fields(self.r, node, CONTACT)
+        # BT-41 is the person, or the department where no person is named
+        values["name"] = values["name"] or self.r.text(node, "ram:DepartmentName")
+        return optional(Contact, **values)
 
     def _payee(self, party) -> Payee | None:
         if party is None:
             return None
-        ids = self._party_ids(party)
-        return optional(
-            Payee,
-            name=self.r.text(party, "ram:Name"),
-            identifier=ids[0] if ids else None,
-            legal_registration_id=self.r.identifier(party, "ram:SpecifiedLegalOrganization/ram:ID"),
-        )
+        return optional(Payee, **read_fields(self.r, party, PAYEE), identifier=self._first_id(party))
 
     def _tax_representative(self, party) -> TaxRepresentative | None:
         if party is None:
             return None
         return optional(
-            TaxRepresentative,
-            name=self.r.text(party, "ram:Name"),
-            vat_id=self._tax_id(party, "VA"),
-            address=self._address(self.r.first(party, "ram:PostalTradeAddress")),
+            TaxRepresentative, **read_fields(self.r, party, TAX_REPRESENTATIVE), address=self._address(party)
         )
 
     def _delivery(self, delivery) -> Delivery | None:
-        r = self.r
-        ship_to = r.first(delivery, "ram:ShipToTradeParty")
-        if ship_to is None:
-            ship_to = _EMPTY
-        ids = self._party_ids(ship_to)
+        ship_to = self._part(delivery, "ram:ShipToTradeParty")
         return optional(
             Delivery,
-            party_name=r.text(ship_to, "ram:Name"),
-            location_id=ids[0] if ids else None,
-            actual_delivery_date=r.date(
+            party_name=self.r.text(ship_to, "ram:Name"),
+            location_id=self._first_id(ship_to),
+            actual_delivery_date=self.r.date(
                 delivery,
                 "ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString",
                 "BT-72",
                 "Lieferdatum",
             ),
-            address=self._address(r.first(ship_to, "ram:PostalTradeAddress")),
-        )
-
-    def _period(self, node, start_term: str, end_term: str) -> Period | None:
-        if node is None:
-            return None
-        return optional(
-            Period,
-            start_date=self.r.date(node, "ram:StartDateTime/udt:DateTimeString", start_term, "Beginn des Zeitraums"),
-            end_date=self.r.date(node, "ram:EndDateTime/udt:DateTimeString", end_term, "Ende des Zeitraums"),
+            address=self._address(ship_to),
         )
 
     def _payment(self, settlement) -> PaymentInstructions | None:
@@ -363,83 +429,24 @@ class CiiMapper:
             direct_debit=direct_debit,
         )
 
-    def _allowance_charge(self, node, *, document_level: bool = True) -> AllowanceCharge:
-        r = self.r
-        indicator = r.required_text(
-            node, "ram:ChargeIndicator/udt:Indicator", "BG-20/BG-21", "Kennzeichen Zu- oder Abschlag"
-        )
-        return AllowanceCharge(
-            is_charge=indicator.lower() == "true",
-            amount=r.required_decimal(node, "ram:ActualAmount", "BT-92/BT-99", "Betrag des Zu- oder Abschlags"),
-            base_amount=r.decimal(node, "ram:BasisAmount", "BT-93/BT-100", "Grundbetrag"),
-            percentage=r.decimal(node, "ram:CalculationPercent", "BT-94/BT-101", "Prozentsatz"),
-            tax_category_code=r.text(node, "ram:CategoryTradeTax/ram:CategoryCode") if document_level else None,
-            tax_rate=r.decimal(node, f"ram:CategoryTradeTax/{self.v.rate}", "BT-96/BT-103", "Umsatzsteuersatz")
-            if document_level
-            else None,
-            reason=r.text(node, "ram:Reason"),
-            reason_code=r.text(node, "ram:ReasonCode"),
-        )
-
     def _totals(
         self, monetary, currency: str, tax_currency: str | None, has_lines: bool, warnings: list[str] | None
     ) -> DocumentTotals:
         r = self.r
-        tax_total = tax_total_tc = None
-        for node in r.all(monetary, "ram:TaxTotalAmount"):
-            amount = r.decimal(node, ".", "BT-110/BT-111", "Umsatzsteuergesamtbetrag")
-            if tax_currency and tax_currency != currency and node.get("currencyID") == tax_currency:
-                tax_total_tc = amount
-            elif tax_total is None:
-                tax_total = amount
-        allowance_total = r.decimal(monetary, "ram:AllowanceTotalAmount", "BT-107", "Summe der Abschläge")
-        charge_total = r.decimal(monetary, "ram:ChargeTotalAmount", "BT-108", "Summe der Zuschläge")
-        tax_exclusive = r.required_decimal(
-            monetary, "ram:TaxBasisTotalAmount", "BT-109", "Gesamtbetrag ohne Umsatzsteuer"
+        values = read_fields(r, monetary, TOTALS)
+        values["tax_total"], values["tax_total_in_tax_currency"] = tax_totals(
+            r, r.all(monetary, "ram:TaxTotalAmount"), currency, tax_currency
         )
-        line_net_total = r.decimal(monetary, "ram:LineTotalAmount", "BT-106", "Summe der Nettobeträge")
-        if line_net_total is None:
+        if values["line_net_total"] is None:
             if has_lines:
                 raise missing("BT-106", "Summe der Nettobeträge aller Positionen")
             # Factur-X MINIMUM carries no lines and no BT-106; BR-CO-13 gives it from BT-109.
-            line_net_total = tax_exclusive + (allowance_total or 0) - (charge_total or 0)
+            values["line_net_total"] = (
+                values["tax_exclusive"] + (values["allowance_total"] or 0) - (values["charge_total"] or 0)
+            )
             if warnings is not None:
                 warnings.append("BT-106 fehlt (Profil ohne Positionen); aus BT-109, BT-107 und BT-108 abgeleitet.")
-        return DocumentTotals(
-            line_net_total=line_net_total,
-            allowance_total=allowance_total,
-            charge_total=charge_total,
-            tax_exclusive=tax_exclusive,
-            tax_total=tax_total,
-            tax_total_in_tax_currency=tax_total_tc,
-            tax_inclusive=r.required_decimal(monetary, "ram:GrandTotalAmount", "BT-112", "Gesamtbetrag mit Umsatzsteuer"),
-            prepaid=r.decimal(monetary, "ram:TotalPrepaidAmount", "BT-113", "Vorauszahlungsbetrag"),
-            rounding=r.decimal(monetary, "ram:RoundingAmount", "BT-114", "Rundungsbetrag"),
-            amount_due=r.required_decimal(monetary, "ram:DuePayableAmount", "BT-115", "Fälliger Zahlungsbetrag"),
-        )
-
-    def _vat(self, node) -> VatBreakdown:
-        r = self.r
-        return VatBreakdown(
-            taxable_amount=r.required_decimal(node, "ram:BasisAmount", "BT-116", "Steuerbasisbetrag"),
-            tax_amount=r.required_decimal(node, "ram:CalculatedAmount", "BT-117", "Steuerbetrag"),
-            category_code=r.required_text(node, "ram:CategoryCode", "BT-118", "Umsatzsteuerkategorie"),
-            rate=r.decimal(node, self.v.rate, "BT-119", "Umsatzsteuersatz"),
-            exemption_reason=r.text(node, "ram:ExemptionReason"),
-            exemption_reason_code=r.text(node, "ram:ExemptionReasonCode"),
-        )
-
-    def _attachment(self, node) -> Attachment:
-        r = self.r
-        binary = r.first(node, "ram:AttachmentBinaryObject")
-        return Attachment(
-            id=r.required_text(node, self.v.reference_id, "BT-122", "Kennung der Anlage"),
-            description=r.text(node, "ram:Name"),
-            external_uri=r.text(node, "ram:URIID"),
-            content=to_bytes(node_text(binary), "BT-125") if binary is not None else None,
-            mime_code=node_text(binary.get("mimeCode")) if binary is not None else None,
-            filename=node_text(binary.get("filename")) if binary is not None else None,
-        )
+        return DocumentTotals(**values)
 
     def _price(self, agreement, line_id: str, required: bool) -> Price | None:
         r = self.r
@@ -454,44 +461,11 @@ class CiiMapper:
             base_quantity = r.first(gross, "ram:BasisQuantity")
         return Price(
             net_price=r.required_decimal(net, "ram:ChargeAmount", "BT-146", f"Nettopreis der Position {line_id}"),
-            discount=r.decimal(
-                gross,
-                "ram:AppliedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator='false']/ram:ActualAmount",
-                "BT-147",
-                "Preisnachlass",
-            ),
-            gross_price=r.decimal(gross, "ram:ChargeAmount", "BT-148", "Bruttopreis"),
+            **read_fields(r, gross, GROSS_PRICE),
             base_quantity=r.decimal(base_quantity, ".", "BT-149", "Basismenge zum Preis")
             if base_quantity is not None
             else None,
             base_quantity_unit=node_text(base_quantity.get("unitCode")) if base_quantity is not None else None,
-        )
-
-    def _item(self, product) -> Item:
-        r = self.r
-        return Item(
-            name=r.text(product, "ram:Name"),
-            description=r.text(product, "ram:Description"),
-            seller_id=r.text(product, "ram:SellerAssignedID"),
-            buyer_id=r.text(product, "ram:BuyerAssignedID"),
-            standard_id=r.identifier(product, "ram:GlobalID"),
-            classifications=[
-                Classification(
-                    code=node_text(code),
-                    list_id=node_text(code.get("listID")),
-                    list_version=node_text(code.get("listVersionID")),
-                )
-                for code in r.all(product, "ram:DesignatedProductClassification/ram:ClassCode")
-                if node_text(code) is not None
-            ],
-            origin_country=r.text(product, "ram:OriginTradeCountry/ram:ID"),
-            attributes=[
-                ItemAttribute(
-                    name=r.required_text(prop, "ram:Description", "BT-160", "Name der Artikeleigenschaft"),
-                    value=r.required_text(prop, "ram:Value", "BT-161", "Wert der Artikeleigenschaft"),
-                )
-                for prop in r.all(product, "ram:ApplicableProductCharacteristic")
-            ],
         )
 
     def _line(self, node) -> tuple[InvoiceLine, str | None]:
@@ -503,35 +477,26 @@ class CiiMapper:
         line_id = r.required_text(document, "ram:LineID", "BT-126", "Positionsnummer")
         parent_id = r.text(document, "ram:ParentLineID")
         sub = parent_id is not None
-        quantity_path = f"{v.line_delivery}/ram:BilledQuantity"
-        quantity_node = r.first(node, quantity_path)
-        quantity_what = f"Menge der Position {line_id}"
-        if sub:
-            quantity = r.decimal(node, quantity_path, "BT-129", quantity_what)
-        else:
-            quantity = r.required_decimal(node, quantity_path, "BT-129", quantity_what)
+        quantity, unit = quantity_and_unit(r, node, f"{v.line_delivery}/ram:BilledQuantity", line_id, required=not sub)
         line = (SubInvoiceLine if sub else InvoiceLine)(
             id=line_id,
-            note="\n".join(r.texts(document, "ram:IncludedNote/ram:Content")) or None,
+            note=joined(r.texts(document, "ram:IncludedNote/ram:Content")),
             object_id=self._object_id(settlement),
             quantity=quantity,
-            unit_code=node_text(quantity_node.get("unitCode")) if quantity_node is not None else None,
+            unit_code=unit,
             net_amount=r.required_decimal(
                 settlement, f"{v.line_monetary}/ram:LineTotalAmount", "BT-131", f"Nettobetrag der Position {line_id}"
             ),
             order_line_reference=r.text(agreement, "ram:BuyerOrderReferencedDocument/ram:LineID"),
             buyer_accounting_reference=r.text(settlement, "ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID"),
-            period=self._period(r.first(settlement, "ram:BillingSpecifiedPeriod"), "BT-134", "BT-135"),
+            period=group(Period, r, r.first(settlement, "ram:BillingSpecifiedPeriod"), PERIOD),
             allowances_charges=[
-                self._allowance_charge(ac, document_level=False)
+                allowance_charge(r, ac, self.allowance_charge, document_level=False)
                 for ac in r.all(settlement, "ram:SpecifiedTradeAllowanceCharge")
             ],
             price=self._price(agreement, line_id, required=not sub),
-            vat=LineVat(
-                category_code=r.text(settlement, "ram:ApplicableTradeTax/ram:CategoryCode"),
-                rate=r.decimal(settlement, f"ram:ApplicableTradeTax/{v.rate}", "BT-152", "Umsatzsteuersatz der Position"),
-            ),
-            item=self._item(self._part(node, "ram:SpecifiedTradeProduct")),
+            vat=LineVat(**read_fields(r, settlement, self.line_vat)),
+            item=item(r, r.first(node, "ram:SpecifiedTradeProduct"), ITEM),
         )
         return line, parent_id
 
