@@ -8,8 +8,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from parsers.document import Detected, Syntax
-from parsers.errors import ParseError
+from parsers import Detected, ParseError, Syntax, detect, map_invoice
 from validators import business as business_checks
 from validators import cen_flags, fields, schematron, xsd
 from validators.explanations import NO_SCENARIO, OUTDATED_XRECHNUNG
@@ -19,12 +18,6 @@ from validators.scenarios import Layer, Scenario, ScenarioSet, spec_ids
 
 log = logging.getLogger(__name__)
 _OLD_XRECHNUNG = re.compile(r"xrechnung_[12]\.", re.IGNORECASE)
-
-
-def _detect(data: bytes) -> Detected:
-    from parsers.detect import detect
-
-    return detect(data)
 
 
 def active_scenario_set() -> ScenarioSet:
@@ -50,7 +43,7 @@ def validate(
     """Validate invoice bytes (XML or PDF with embedded XML); bad input gives a rejected report."""
     sset = scenario_set or active_scenario_set()
     try:
-        detected = _detect(data)
+        detected = detect(data)
     except ParseError as exc:
         return ValidationReport(
             accepted=False,
@@ -188,8 +181,6 @@ def _cius_check():
 
 def _business(detected: Detected, prefixes, hook) -> list[business_checks.BusinessCheck]:
     try:
-        from parsers import map_invoice
-
         invoice = map_invoice(detected)
     except ParseError as exc:
         return [
@@ -197,8 +188,6 @@ def _business(detected: Detected, prefixes, hook) -> list[business_checks.Busine
                 code="business.not_mapped", title="Fachliche Prüfungen", ok=None, message=f"Nicht möglich: {exc.message}"
             )
         ]
-    except ImportError:
-        return []
     except Exception as exc:  # the standard verdict stands even if the model cannot be built
         log.warning("business checks skipped: %s", exc)
         return [
