@@ -28,9 +28,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -187,13 +188,17 @@ def _export(engine: Engine, store: DocumentStore, outbox_root, city_key: str, on
                     items.append(_item(session, store, row, target.city))
                 except ExportError as err:
                     result.skipped[row.id] = err.message
-        now = utcnow()
-        created_at = now.replace(microsecond=now.microsecond // 1000 * 1000)  # DATEV shows milliseconds
-        files = _render(target, items, created_at, result.skipped)
-        if not files:
-            return result
-        units = _units(files)
-        manifest_name, manifest = _manifest(fmt, city_key, created_at, units)
+        created_at = _run_time(engine, target)
+        while True:
+            files = _render(target, items, created_at, result.skipped)
+            if not files:
+                return result
+            units = _units(files)
+            manifest_name, manifest = _manifest(fmt, city_key, created_at, units)
+            if not any((target.outbox / name).exists() for name in [*units, manifest_name]):
+                break
+            # a file of that name is there (the clock went back?): never overwrite, take a later time
+            created_at += timedelta(milliseconds=1)
         for unit in units.values():
             _write_pending(target.outbox, unit)
         _write_pending(target.outbox, _Unit(manifest_name, [(manifest_name, manifest)], ()))
@@ -218,6 +223,17 @@ def _export(engine: Engine, store: DocumentStore, outbox_root, city_key: str, on
     result.invoice_ids = [i for unit in units.values() for i in unit.invoice_ids]
     result.manifest = manifest_name
     return result
+
+
+def _run_time(engine: Engine, target: _Target) -> datetime:
+    """Now, to the millisecond (DATEV shows milliseconds), and after the city's last run, so
+    two runs never share the time in their file names."""
+    now = utcnow()
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    with session_scope(engine) as session:
+        last = session.exec(select(func.max(ExportRecord.exported_at)).where(
+            ExportRecord.city_id == target.city.id, ExportRecord.format == target.setting.format)).first()
+    return max(now, last + timedelta(milliseconds=1)) if last else now
 
 
 def _render(target: _Target, items: list[ExportItem], created_at: datetime, skipped: dict[int, str]) -> list[ExportFile]:

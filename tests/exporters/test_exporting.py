@@ -286,3 +286,21 @@ def test_the_workflow_activity_exports_through_this_module(env):
     with pytest.raises(ExportError) as err:
         ApprovalActivities(env.engine, None, env.root).export_invoice(env.add(SKONTO, city="bretten"))
     assert err.value.code == "export.no_document_store"
+
+
+def test_a_run_is_always_later_than_the_city_s_last_one(env):
+    """Two runs never share the time in their file names, even when the clock goes back."""
+    from datetime import timedelta
+
+    from storage.invoices import record_export
+    from storage.models import utcnow
+
+    earlier = env.add(EINFACH, status=InvoiceStatus.ARCHIVED)
+    future = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    with session_scope(env.engine) as session:
+        record_export(session, earlier, "datev", "EXTF_from_the_future.csv", "0" * 64,
+                      city_id=city_by_key(session, "ettlingen").id, exported_at=future)
+    invoice_id = env.add(EINFACH)
+    result = export_invoice(invoice_id, engine=env.engine, store=env.store, outbox_root=env.root)
+    assert records(env)[-1].exported_at == future + timedelta(milliseconds=1)
+    assert exporting.stamp(future + timedelta(milliseconds=1)) in result.files[0]
