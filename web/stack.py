@@ -41,10 +41,10 @@ def wait_for_port(host: str, port: int, timeout: float, what: str, process: subp
     raise SystemExit(f"{what} antwortet nicht auf {host}:{port}.")
 
 
-def prepare_database(config_file: Path) -> None:
+def prepare_database(config_file: Path, url: str | None = None) -> None:
     from storage.commands import migrate_and_load
 
-    migrate_and_load(config_file)
+    migrate_and_load(config_file, url)
 
 
 def print_welcome(web_url: str, temporal_ui: str | None, config_file: Path) -> None:
@@ -72,6 +72,40 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
+def start_temporal(var: Path, port: int = 7233, ui_port: int = 8233) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [temporal_binary(), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
+         "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port), "--log-level", "warn"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port("127.0.0.1", port, 60, "Der Temporal-Server", process)
+    return process
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cli", "worker"], env=env, cwd=REPO)
+
+
+def start_web(env: dict[str, str], host: str, port: int, workers: int = 1) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", host,
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning"], env=env, cwd=REPO,
+    )
+    wait_for_port(host, port, 60, "Die Web-App", process)
+    return process
+
+
+def stop_all(children: list[subprocess.Popen]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in reversed(children):
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
 def run(args) -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -84,21 +118,12 @@ def run(args) -> int:
     temporal_ui = None
     try:
         if "TEMPORAL_ADDRESS" not in env:
-            children.append(subprocess.Popen(
-                [temporal_binary(), "server", "start-dev", "--db-filename", str(VAR / "temporal.db"),
-                 "--ip", "127.0.0.1", "--port", "7233", "--ui-port", "8233", "--log-level", "warn"],
-                stdout=subprocess.DEVNULL,
-            ))
+            children.append(start_temporal(VAR))
             env["TEMPORAL_ADDRESS"] = "127.0.0.1:7233"
             temporal_ui = "http://127.0.0.1:8233"
-            wait_for_port("127.0.0.1", 7233, 60, "Der Temporal-Server", children[-1])
-        children.append(subprocess.Popen([sys.executable, "-m", "cli", "worker"], env=env, cwd=REPO))
-        children.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", args.host,
-             "--port", str(args.port), "--log-level", "warning"], env=env, cwd=REPO,
-        ))
+        children.append(start_worker(env))
+        children.append(start_web(env, args.host, args.port))
         web_url = f"http://{args.host}:{args.port}"
-        wait_for_port(args.host, args.port, 60, "Die Web-App", children[-1])
         marker = VAR / "demo-uploaded"
         if not args.no_demo and not marker.exists():
             result = subprocess.run([sys.executable, "-m", "cli", "demo", "--url", web_url], env=env, cwd=REPO)
@@ -114,11 +139,4 @@ def run(args) -> int:
         print("\nWird beendet …")
         return 0
     finally:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in reversed(children):
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children)
