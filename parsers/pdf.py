@@ -11,6 +11,7 @@ from io import BytesIO
 
 from facturx.facturx import FACTURX_FILENAME, ZUGFERD_FILENAME
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from parsers.errors import ParseError
 
@@ -50,8 +51,12 @@ def extract_invoice_xml(data: bytes) -> tuple[str, bytes]:
             if key in attachments:
                 attachment = attachments[key]
                 return attachment.name, attachment.content or b""
-    except ParseError:
-        raise
+    except LimitReachedError as exc:  # a decompression bomb: pypdf stops at its output limit
+        raise ParseError(
+            "parse.too_large",
+            "Die in die PDF-Datei eingebettete Rechnung ist zu groß.",
+            detail=str(exc),
+        ) from exc
     except Exception as exc:  # pypdf raises many unrelated types for damaged files
         raise _broken(exc) from exc
     raise ParseError(

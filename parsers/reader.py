@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import threading
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -89,12 +90,16 @@ class Reader:
 
     def __init__(self, namespaces: dict[str, str]):
         self._namespaces = namespaces
-        self._compiled: dict[str, etree.XPath] = {}
+        # compiled expressions per thread: an lxml XPath object is not meant for concurrent calls
+        self._local = threading.local()
 
     def _xpath(self, path: str) -> etree.XPath:
-        compiled = self._compiled.get(path)
+        compiled_paths = getattr(self._local, "paths", None)
+        if compiled_paths is None:
+            compiled_paths = self._local.paths = {}
+        compiled = compiled_paths.get(path)
         if compiled is None:
-            compiled = self._compiled[path] = etree.XPath(path, namespaces=self._namespaces)
+            compiled = compiled_paths[path] = etree.XPath(path, namespaces=self._namespaces)
         return compiled
 
     def all(self, node, path: str) -> list:

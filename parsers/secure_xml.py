@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 from lxml import etree
 
@@ -39,7 +40,15 @@ def _make_parser() -> etree.XMLParser:
     )
 
 
-_PARSER = _make_parser()
+# lxml parser objects must not be used by two threads at once (web workers, Temporal activities)
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = _make_parser()
+    return parser
 
 
 def _head_text(data: bytes) -> str:
@@ -73,7 +82,7 @@ def parse_xml(data: bytes) -> etree._Element:
             "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",
         )
     try:
-        root = etree.fromstring(data, parser=_PARSER)
+        root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, data) from exc
     except (ValueError, LookupError) as exc:  # e.g. an encoding name Python does not know

@@ -15,6 +15,7 @@ from drafthorse.models.payment import PaymentTerms
 from drafthorse.models.tradelines import LineItem
 from facturx import generate_from_binary
 from pypdf import PdfWriter
+from pypdf.generic import StreamObject
 
 # guideline id (BT-24) -> drafthorse schema name
 PROFILES = {
@@ -225,12 +226,16 @@ def blank_pdf() -> bytes:
     return out.getvalue()
 
 
-def pdf_with_attachments(*attachments: tuple[str, bytes]) -> bytes:
-    """A one-page PDF carrying the given embedded files as they are (no checks)."""
+def pdf_with_attachments(*attachments: tuple[str, bytes], compress: bool = False) -> bytes:
+    """A one-page PDF carrying the given embedded files as they are (no checks), optionally deflated."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     for name, content in attachments:
         writer.add_attachment(name, content)
+    if compress:
+        for index, obj in enumerate(writer._objects):
+            if isinstance(obj, StreamObject) and obj.get("/Type") == "/EmbeddedFile":
+                writer._objects[index] = obj.flate_encode()
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

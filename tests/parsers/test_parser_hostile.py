@@ -167,6 +167,18 @@ def test_pdf_header_with_garbage_body():
     assert code_of(b"%PDF-1.7\n" + b"\x00garbage" * 100) == "parse.pdf_broken"
 
 
+def test_embedded_xml_over_the_limit_is_too_large():
+    big = b"<a>" + b" " * (21 * 1024 * 1024) + b"</a>"
+    pdf = pdf_with_attachments(("factur-x.xml", big), compress=True)
+    assert len(pdf) < 1024 * 1024  # the upload itself is small
+    assert code_of(pdf) == "parse.too_large"
+
+
+def test_embedded_decompression_bomb_is_too_large():
+    bomb = pdf_with_attachments(("factur-x.xml", b"<a>" + b" " * 80_000_000 + b"</a>"), compress=True)
+    assert code_of(bomb, max_size=200 * 1024 * 1024) == "parse.too_large"
+
+
 def test_embedded_zugferd1_is_found_by_its_name_in_any_case():
     parsed = parse(pdf_with_attachments(("ZUGFeRD-invoice.xml", ZUGFERD1_COMFORT)))
     assert parsed.detected.embedded_filename == "ZUGFeRD-invoice.xml"

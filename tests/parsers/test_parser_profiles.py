@@ -113,3 +113,15 @@ def test_zugferd1_maps_every_term_it_carries():
     assert line.price.net_price == Decimal("10.0000") and line.price.base_quantity == Decimal("1.0000")
     assert line.vat.rate == Decimal("19.00") and line.vat.category_code == "S"
     assert line.item.name == "Trennblätter A4" and line.item.standard_id.scheme_id == "0160"
+
+
+def test_parsing_in_threads_gives_the_same_models():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import XML_RECHNUNG
+
+    files = sorted((XML_RECHNUNG / "CII").glob("*.xml")) + sorted((XML_RECHNUNG / "UBL").glob("*.xml"))
+    documents = [path.read_bytes() for path in files] * 3
+    expected = [parse(data).invoice for data in documents]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda data: parse(data).invoice, documents)) == expected
