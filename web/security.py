@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterator
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
@@ -130,21 +130,34 @@ def supplier_from_session(request: Request, session: Session) -> SupplierIdentit
     return load_supplier(session, supplier_id) if supplier_id else None
 
 
-def clerk_page(request: Request, session: Session = Depends(db)) -> Clerk:
-    clerk = clerk_from_session(request, session)
+def _short_session(request: Request):
+    # identity is looked up in a transaction of its own: routes that then wait on Temporal or
+    # the intake must not hold a database transaction (SQLite: the write lock) meanwhile
+    return session_scope(services(request).engine)
+
+
+def clerk_page(request: Request) -> Clerk:
+    with _short_session(request) as session:
+        clerk = clerk_from_session(request, session)
     if clerk is None:
         raise LoginRequired(CLERK_LOGIN)
     return clerk
 
 
-def supplier_page(request: Request, session: Session = Depends(db)) -> SupplierIdentity:
-    supplier = supplier_from_session(request, session)
+def supplier_page(request: Request) -> SupplierIdentity:
+    with _short_session(request) as session:
+        supplier = supplier_from_session(request, session)
     if supplier is None:
         raise LoginRequired(SUPPLIER_LOGIN)
     return supplier
 
 
-def supplier_api(request: Request, session: Session = Depends(db)) -> SupplierIdentity:
+def supplier_api(request: Request) -> SupplierIdentity:
+    with _short_session(request) as session:
+        return _supplier_api(request, session)
+
+
+def _supplier_api(request: Request, session: Session) -> SupplierIdentity:
     token = bearer_token(request)
     if token is None:
         supplier = supplier_from_session(request, session)
@@ -159,7 +172,12 @@ def supplier_api(request: Request, session: Session = Depends(db)) -> SupplierId
     return supplier
 
 
-def clerk_api(request: Request, session: Session = Depends(db)) -> Clerk:
+def clerk_api(request: Request) -> Clerk:
+    with _short_session(request) as session:
+        return _clerk_api(request, session)
+
+
+def _clerk_api(request: Request, session: Session) -> Clerk:
     token = bearer_token(request)
     if token is None:
         clerk = clerk_from_session(request, session)
@@ -179,9 +197,10 @@ def clerk_api(request: Request, session: Session = Depends(db)) -> Clerk:
     return clerk
 
 
-def api_caller(request: Request, session: Session = Depends(db)) -> Clerk | SupplierIdentity:
+def api_caller(request: Request) -> Clerk | SupplierIdentity:
     """Reading routes serve both: a supplier sees its own invoices, a clerk those of the city."""
     token = bearer_token(request)
-    if (token is not None and token.startswith(CLERK_TOKEN_PREFIX)) or (token is None and request.session.get("clerk")):
-        return clerk_api(request, session)
-    return supplier_api(request, session)
+    with _short_session(request) as session:
+        if (token is not None and token.startswith(CLERK_TOKEN_PREFIX)) or (token is None and request.session.get("clerk")):
+            return _clerk_api(request, session)
+        return _supplier_api(request, session)

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 from storage.config_loader import load_config
-from storage.db import session_scope
-from tests.db import fresh_database
+from storage.db import make_engine, session_scope
+from tests.db import TestDatabase, fresh_database
 from tests.web.tenants import config
 from web.app import create_app
 from web.settings import WebSettings
 
 
-@pytest.fixture
-def tenant_db(tmp_path):
-    with fresh_database("sqlite", tmp_path) as database:
+@pytest.fixture(scope="session")
+def tenant_template(tmp_path_factory) -> Path:
+    """Migrating and loading once per run; each test gets its own copy of the file."""
+    folder = tmp_path_factory.mktemp("tenant-template")
+    with fresh_database("sqlite", folder) as database:
         with session_scope(database.engine) as session:
             load_config(session, config())
-        yield database
+        path = Path(database.engine.url.database)
+    return path
+
+
+@pytest.fixture
+def tenant_db(tenant_template, tmp_path):
+    path = tmp_path / "web.db"
+    shutil.copyfile(tenant_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    yield TestDatabase("sqlite", url, engine)
+    engine.dispose()
 
 
 @pytest.fixture
