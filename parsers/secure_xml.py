@@ -23,8 +23,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
-_ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(r"<[^?!]")
 # Only the prolog can hold a DOCTYPE; a generous window keeps the scan cheap for large files.
 _PROLOG_WINDOW = 64 * 1024
 
@@ -76,7 +76,9 @@ def parse_xml(data: bytes) -> etree._Element:
     head = _head_text(data)
     if not head.lstrip().startswith("<"):
         raise ParseError("parse.not_xml", "Die Datei ist kein XML-Dokument.")
-    if _DOCTYPE.search(head) or _ENTITY_DECL.search(head):
+    first_element = _FIRST_ELEMENT.search(head)
+    prolog = head[: first_element.start()] if first_element else head
+    if _DOCTYPE.search(prolog):
         raise ParseError(
             "parse.doctype_forbidden",
             "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",

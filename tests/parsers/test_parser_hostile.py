@@ -231,3 +231,11 @@ def test_detect_alone_does_not_map():
     # a document without number still detects: the validator reports it with its rules
     data = EINFACH_UBL.read_bytes().replace(b"<cbc:ID>471102</cbc:ID>", b"", 1)
     assert detect(data).syntax.value == "ubl-invoice"
+
+
+def test_doctype_text_inside_the_document_is_just_text():
+    data = EINFACH_UBL.read_bytes().replace(
+        b"<cbc:Note>", b"<cbc:Note><![CDATA[<!DOCTYPE html> bitte beachten]]>", 1
+    )
+    assert b"CDATA" in data
+    assert parse(data).invoice.notes[0].text.startswith("<!DOCTYPE html> bitte beachten")
