@@ -180,6 +180,16 @@ class VatBreakdown(Element):
     exemption_reason_code: str | None = None  # BT-121 (VATEX)
 
 
+class ThirdPartyPayment(Element):
+    """BG-DEX-09 third party payment (XRechnung extension): an amount collected for a third party,
+    added to the amount due (BR-DEX-09: BT-115 = BT-112 - BT-113 + BT-114 + sum of BT-DEX-002)."""
+
+    type_id: str | None = None  # BT-DEX-001
+    amount: Decimal  # BT-DEX-002
+    currency: str | None = None  # BT-DEX-002 currency (BR-DEX-14: must be BT-5)
+    description: str | None = None  # BT-DEX-003
+
+
 class PrecedingInvoice(Element):
     """BG-3."""
 
@@ -315,6 +325,7 @@ class Invoice(Element):
     totals: DocumentTotals  # BG-22
     vat_breakdown: list[VatBreakdown] = Field(default_factory=list)  # BG-23
     attachments: list[Attachment] = Field(default_factory=list)  # BG-24
+    third_party_payments: list[ThirdPartyPayment] = Field(default_factory=list)  # BG-DEX-09
     lines: list[InvoiceLine] = Field(default_factory=list)  # BG-25
 
     @property

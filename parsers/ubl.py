@@ -24,6 +24,7 @@ from domain.invoice import (
     Seller,
     SubInvoiceLine,
     TaxRepresentative,
+    ThirdPartyPayment,
     VatBreakdown,
 )
 from domain.terms import parse_payment_terms
@@ -187,6 +188,12 @@ LINE_VAT = {
     "category_code": text("cac:ClassifiedTaxCategory/cbc:ID"),
     "rate": amount("cac:ClassifiedTaxCategory/cbc:Percent", "BT-152", "Umsatzsteuersatz der Position"),
 }
+THIRD_PARTY_PAYMENT = {
+    "type_id": text("cbc:ID"),
+    "amount": amount("cbc:PaidAmount", "BT-DEX-002", "Betrag der Zahlung an Dritte", required=True),
+    "currency": text("cbc:PaidAmount/@currencyID"),
+    "description": text("cbc:InstructionID"),
+}
 PRICE_DISCOUNT = "cac:AllowanceCharge[cbc:ChargeIndicator='false']"
 PRICE = {
     "discount": amount(f"{PRICE_DISCOUNT}/cbc:Amount", "BT-147", "Preisnachlass"),
@@ -234,6 +241,9 @@ def map_ubl(root: etree._Element, warnings: list[str] | None = None) -> Invoice:
         attachments=[
             attachment(r, node, ATTACHMENT, "cac:Attachment/cbc:EmbeddedDocumentBinaryObject")
             for node in r.all(root, kind.attachments)
+        ],
+        third_party_payments=[
+            ThirdPartyPayment(**read_fields(r, node, THIRD_PARTY_PAYMENT)) for node in r.all(root, "cac:PrepaidPayment")
         ],
         lines=[_line(node, kind) for node in r.all(root, kind.line)],
     )

@@ -234,3 +234,18 @@ def test_json_dump_carries_amounts_as_strings():
     dump = invoice_of(XML_RECHNUNG / "CII" / "EN16931_Einfach.cii.xml").model_dump(mode="json")
     assert dump["totals"]["amount_due"] == "529.87"
     assert dump["lines"][0]["quantity"] == "20.0000"
+
+
+def test_third_party_payments_of_the_extension():
+    invoice = invoice_of(EXTENSION / "05.01a-INVOICE_ubl.xml")
+    payments = invoice.third_party_payments
+    assert [(p.type_id, p.amount, p.currency) for p in payments] == [
+        ("MobilesBezahlen", Decimal("19.96"), "EUR"),
+        ("MobilesBezahlen", Decimal("10.00"), "EUR"),
+    ]
+    assert payments[0].description.startswith("Mobiles Bezahlen (Brutto-Forderung")
+    totals = invoice.totals
+    # BR-DEX-09 holds with the mapped values
+    assert totals.amount_due == totals.tax_inclusive - (totals.prepaid or 0) + (totals.rounding or 0) + sum(
+        p.amount for p in payments
+    )
