@@ -85,9 +85,9 @@ def profile_of(syntax: Syntax, root: etree._Element) -> str | None:
 
 def detect(data: bytes, *, max_size: int | None = None) -> Detected:
     """Classify `data` (XML or PDF/A-3 with embedded invoice) without mapping it to the model."""
-    if data is None or not data.strip():
-        raise ParseError("parse.empty", "Die Datei ist leer.")
     check_size(data, max_size)
+    if not data or data.isspace():
+        raise ParseError("parse.empty", "Die Datei ist leer.")
     pdf: bytes | None = None
     embedded: str | None = None
     xml = data

@@ -65,13 +65,9 @@ def _head_text(data: bytes) -> str:
     return head.decode("latin-1")
 
 
-def looks_like_xml(data: bytes) -> bool:
-    return _head_text(data).lstrip().startswith("<")
-
-
 def parse_xml(data: bytes) -> etree._Element:
     """The root element of `data`, or a ParseError with a stable code and a German message."""
-    if not data or not data.strip():
+    if not data or data.isspace():
         raise ParseError("parse.empty", "Die Datei ist leer.")
     head = _head_text(data)
     if not head.lstrip().startswith("<"):
