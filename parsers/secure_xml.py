@@ -51,6 +51,14 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+def _doctype_forbidden(detail: str | None = None) -> ParseError:
+    return ParseError(
+        "parse.doctype_forbidden",
+        "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",
+        detail=detail,
+    )
+
+
 def _head_text(data: bytes) -> str:
     """The start of the document as text, good enough to look for '<' and '<!DOCTYPE'."""
     head = data[:_PROLOG_WINDOW]
@@ -75,10 +83,7 @@ def parse_xml(data: bytes) -> etree._Element:
     first_element = _FIRST_ELEMENT.search(head)
     prolog = head[: first_element.start()] if first_element else head
     if _DOCTYPE.search(prolog):
-        raise ParseError(
-            "parse.doctype_forbidden",
-            "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",
-        )
+        raise _doctype_forbidden()
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -89,10 +94,7 @@ def parse_xml(data: bytes) -> etree._Element:
         ) from exc
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ParseError(
-            "parse.doctype_forbidden",
-            "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",
-        )
+        raise _doctype_forbidden()
     return root
 
 
@@ -108,11 +110,7 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes) -> ParseError:
     text = str(exc)
     lowered = text.lower()
     if "doctype" in lowered or "dtd" in lowered:
-        return ParseError(
-            "parse.doctype_forbidden",
-            "Das XML-Dokument enthält eine DOCTYPE-Deklaration; diese ist aus Sicherheitsgründen nicht erlaubt.",
-            detail=text,
-        )
+        return _doctype_forbidden(text)
     if "encoding" in lowered or "utf-8" in lowered or _declares_wide_encoding(data):
         return ParseError(
             "parse.encoding",
