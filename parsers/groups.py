@@ -8,7 +8,7 @@ from decimal import Decimal
 from domain.invoice import AllowanceCharge, Attachment, Classification, Element, Item, ItemAttribute
 from parsers.build import optional
 from parsers.fields import Read, read_fields
-from parsers.reader import Reader, node_text, to_bytes
+from parsers.reader import Reader, invalid, node_text, to_bytes
 
 
 def group(cls: type[Element], r: Reader, node, table: dict[str, Read]) -> Element | None:
@@ -51,6 +51,9 @@ def item(r: Reader, node, paths: ItemPaths) -> Item:
     )
 
 
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # xsd:boolean
+
+
 @dataclass(frozen=True)
 class AllowanceChargePaths:
     indicator: str  # "true" for a charge
@@ -60,10 +63,13 @@ class AllowanceChargePaths:
 
 def allowance_charge(r: Reader, node, paths: AllowanceChargePaths, *, document_level: bool) -> AllowanceCharge:
     indicator = r.required_text(node, paths.indicator, "BG-20/BG-21", "Kennzeichen Zu- oder Abschlag")
+    is_charge = _BOOLEANS.get(indicator.lower())
+    if is_charge is None:
+        raise invalid("BG-20/BG-21", "Kennzeichen Zu- oder Abschlag, true oder false", indicator)
     values = read_fields(r, node, paths.fields)
     if document_level:
         values.update(read_fields(r, node, paths.document_fields))
-    return AllowanceCharge(is_charge=indicator.lower() == "true", **values)
+    return AllowanceCharge(is_charge=is_charge, **values)
 
 
 def attachment(r: Reader, node, fields: dict[str, Read], binary_path: str) -> Attachment:
