@@ -231,9 +231,12 @@ class Task(SQLModel, table=True):
 
     __tablename__ = "task"
     __table_args__ = (
-        # my tasks / my groups' tasks, open first, by due date (the inbox)
-        Index("ix_task_user_inbox", "assignee_user_id", "state", "due_at"),
-        Index("ix_task_group_inbox", "assignee_group_id", "state", "due_at"),
+        # the inbox: open tasks of one user / one group in due order (partial: done tasks,
+        # the vast majority, are not in these indexes)
+        Index("ix_task_open_user_due", "assignee_user_id", "due_at", "id",
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
+        Index("ix_task_open_group_due", "assignee_group_id", "due_at", "id",
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
         Index("ix_task_city_state", "city_id", "state", "step", "due_at"),
         Index("ix_task_department_state", "department_id", "state", "due_at"),
         Index("ix_task_state_due", "state", "due_at"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -193,48 +193,69 @@ class InboxPage:
     page_size: int = 50
 
 
+def _sort_keys(sort: str, columns) -> list:
+    """ORDER BY for a sort name over `columns` (the task table or a subquery of it); NULLs
+    last on both databases, and always ending in the id so that pages are stable."""
+    c = columns
+    return {
+        "due": [c.due_at.asc().nulls_last(), c.id.asc()],
+        "skonto": [c.skonto_date.asc().nulls_last(), c.due_at.asc().nulls_last(), c.id.asc()],
+        "amount": [c.amount.desc().nulls_last(), c.id.asc()],
+        "created": [c.created_at.desc(), c.id.desc()],
+    }[sort]
+
+
 def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: datetime | None = None) -> InboxPage:
+    """One page of the user's inbox and the total count.
+
+    The page is merged from one branch per assignee (the user, each substituted colleague,
+    each group), each reading at most page × size rows in index order from the partial
+    indexes over open tasks, so the cost follows the page, not the size of the inbox.
+    """
     query = query or InboxQuery()
     if query.sort not in SORTS:
         raise ValueError(f"Unbekannte Sortierung „{query.sort}“ (erlaubt: {', '.join(sorted(SORTS))}).")
     now = now or utcnow()
     scope = inbox_scope(session, user_id, now.date())
-    who = [Task.assignee_user_id.in_(scope.user_ids)]
-    if scope.group_ids:
-        who.append(Task.assignee_group_id.in_(scope.group_ids))
-    conditions = [Task.state == TaskState.OPEN.value, or_(*who)]
+    filters = [Task.state == TaskState.OPEN.value]
     if query.step is not None:
-        conditions.append(Task.step == Step(query.step).value)
+        filters.append(Task.step == Step(query.step).value)
     if query.city_id is not None:
-        conditions.append(Task.city_id == query.city_id)
+        filters.append(Task.city_id == query.city_id)
     if query.department_id is not None:
-        conditions.append(Task.department_id == query.department_id)
+        filters.append(Task.department_id == query.department_id)
     if query.supplier_id is not None:
-        conditions.append(Task.supplier_id == query.supplier_id)
+        filters.append(Task.supplier_id == query.supplier_id)
     if query.overdue:
-        conditions.append(Task.due_at < now)
-
-    order = {
-        "due": [Task.due_at.is_(None), Task.due_at, Task.id],
-        "skonto": [Task.skonto_date.is_(None), Task.skonto_date, Task.due_at, Task.id],
-        "amount": [Task.amount.is_(None), Task.amount.desc(), Task.id],
-        "created": [Task.created_at.desc(), Task.id.desc()],
-    }[query.sort]
+        filters.append(Task.due_at < now)
     page = max(1, query.page)
     size = max(1, min(query.page_size, 500))
+    assignees = [Task.assignee_user_id == u for u in scope.user_ids] + [Task.assignee_group_id == g for g in scope.group_ids]
+
+    keys = (Task.id, Task.due_at, Task.skonto_date, Task.amount, Task.created_at)
+    branches = []
+    for assignee in assignees:
+        inner = select(*keys).where(assignee, *filters).order_by(*_sort_keys(query.sort, Task)).limit(page * size)
+        branches.append(select(inner.subquery()))  # wrapped: SQLite allows no ORDER BY in a UNION member
+    merged = union_all(*branches).subquery()
+    page_ids = [
+        row[0]
+        for row in session.execute(
+            select(merged.c.id).order_by(*_sort_keys(query.sort, merged.c)).offset((page - 1) * size).limit(size)
+        )
+    ]
     rows = session.exec(
         select(Task, Invoice.number, Invoice.seller_name, Invoice.status, Invoice.currency)
         .join(Invoice, Invoice.id == Task.invoice_id)
-        .where(*conditions)
-        .order_by(*order)
-        .offset((page - 1) * size)
-        .limit(size)
-    ).all()
-    total = session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
+        .where(Task.id.in_(page_ids))
+    ).all() if page_ids else []
+    position = {task_id: n for n, task_id in enumerate(page_ids)}
+    rows = sorted(rows, key=lambda row: position[row[0].id])
+    who = or_(Task.assignee_user_id.in_(scope.user_ids), Task.assignee_group_id.in_(scope.group_ids or (-1,)))
+    total = session.exec(select(func.count()).select_from(Task).where(who, *filters)).one()
     return InboxPage(
         rows=[InboxRow(task=t, invoice_number=n, seller_name=s, status=st, currency=c) for t, n, s, st, c in rows],
         total=total,
         page=page,
         page_size=size,
     )
-
