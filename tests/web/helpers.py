@@ -57,7 +57,14 @@ def retarget(xml: bytes, leitweg_id: str, number: str | None = None) -> bytes:
             element.text = leitweg_id
             found = True
     if not found:
-        raise AssertionError("test invoice without BT-10")
+        # CII: BT-10 is the first child of the header trade agreement
+        ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+        agreements = list(root.iter(f"{{{ram}}}ApplicableHeaderTradeAgreement"))
+        if not agreements:
+            raise AssertionError("test invoice without a place for BT-10")
+        element = etree.Element(f"{{{ram}}}BuyerReference")
+        element.text = leitweg_id
+        agreements[0].insert(0, element)
     if number is not None:
         for xpath in _INVOICE_NUMBER_XPATHS:
             for element in root.xpath(xpath):

@@ -4,6 +4,7 @@ recomputation, history, and the actions of the current step."""
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Request
@@ -127,9 +128,8 @@ def _amount(value: str) -> Decimal | None:
 
 
 def _assignments(form) -> list[dict]:
-    rows = zip(
-        form.getlist("gl_account"), form.getlist("cost_center"), form.getlist("product"), form.getlist("net_amount"),
-        strict=False,
+    rows = zip_longest(
+        *(form.getlist(name) for name in ("gl_account", "cost_center", "product", "net_amount")), fillvalue=""
     )
     result = []
     for gl_account, cost_center, product, net_amount in rows:
