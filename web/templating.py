@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from domain.status import InvoiceStatus, Role, Step
 from web import codes
 from web.formatting import FILTERS
+from web.history import action_label
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -68,5 +69,6 @@ def make_templates() -> Jinja2Templates:
         note_subject=lambda code: codes.label(codes.NOTE_SUBJECTS, code),
         allowance_reason=lambda code: codes.label(codes.ALLOWANCE_REASONS, code),
         unit=codes.unit,
+        audit_action=action_label,
     )
     return templates

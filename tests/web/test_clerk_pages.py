@@ -77,7 +77,7 @@ def test_invoice_page_shows_everything_and_the_actions_of_the_step(client, three
     assert "Alle Beträge stimmen mit der Nachrechnung überein." in page
     assert 'id="form-approve"' in page and "sachlich richtig" in page and 'id="gl_account"' in page
     assert 'id="form-reject"' in page and 'id="form-forward"' in page and 'id="form-comment"' in page
-    assert "invoice.created" in page  # the history from the audit trail
+    assert "Rechnung eingegangen" in page  # the history from the audit trail
     # Clara (payment orderer) may look and comment, but the step's actions are not hers
     login_clerk(client, "clara")
     page = client.get(f"/kaemmerei/rechnungen/{three_invoices[0]}").text

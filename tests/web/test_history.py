@@ -1,0 +1,11 @@
+from web.history import action_label
+
+
+def test_audit_actions_read_as_german():
+    assert action_label("invoice.created") == "Rechnung eingegangen"
+    assert action_label("decision.factual_review.approve") == "sachlich richtig"
+    assert action_label("decision.payment_order.approve") == "angeordnet"
+    assert action_label("decision.arithmetic_review.reject") == "rechnerische Prüfung: zurückweisen"
+    assert action_label("status.awaiting_payment_order") == "Stand: wartet auf Anordnung"
+    assert action_label("etwas.neues") == "etwas.neues"  # unknown actions stay readable as written
+    assert action_label("decision.kaffee.approve") == "decision.kaffee.approve"
