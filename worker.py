@@ -1,0 +1,87 @@
+"""The Temporal worker process: `rechnungslauf worker` or `python worker.py`.
+
+Runs the approval workflow and its activities on the task queue RECHNUNGSLAUF_TASK_QUEUE
+(default "rechnungslauf") of the server at TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+Start as many as the load needs: they share the queue. SIGTERM / SIGINT stop it cleanly
+(running activities finish, then the process exits 0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from storage.db import make_engine
+from storage.documents import FileSystemDocumentStore
+from workflows.activities import ApprovalActivities
+from workflows.approval import InvoiceApproval
+from workflows.client import connect, task_queue
+
+log = logging.getLogger("rechnungslauf.worker")
+ACTIVITY_THREADS = 8
+
+
+def document_root() -> Path:
+    return Path(os.environ.get("RECHNUNGSLAUF_DOCUMENTS") or Path(os.environ.get("RECHNUNGSLAUF_VAR", "var")) / "documents")
+
+
+def outbox_root() -> Path:
+    return Path(os.environ.get("RECHNUNGSLAUF_OUTBOX") or Path(os.environ.get("RECHNUNGSLAUF_VAR", "var")) / "outbox")
+
+
+def build_worker(
+    client: Client, activities: ApprovalActivities, *, queue: str | None = None, executor: ThreadPoolExecutor
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=queue or task_queue(),
+        workflows=[InvoiceApproval],
+        activities=activities.all(),
+        activity_executor=executor,
+        max_concurrent_activities=ACTIVITY_THREADS,
+    )
+
+
+async def serve(queue: str | None = None, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    client = await connect()
+    activities = ApprovalActivities(make_engine(), FileSystemDocumentStore(document_root()), outbox_root())
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        worker = build_worker(client, activities, queue=queue, executor=executor)
+        log.info("Worker läuft auf Task-Queue %s", queue or task_queue())
+        async with worker:
+            await stop.wait()
+            log.info("Worker wird beendet")
+    activities.engine.dispose()
+
+
+def run(args) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(serve(getattr(args, "task_queue", None)))
+    return 0
+
+
+def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Temporal-Worker für den re@di Rechnungslauf")
+    parser.add_argument("--task-queue", default=None)
+    return run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # temporalio's runtime may abort at interpreter exit (sdk-python#300)
