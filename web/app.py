@@ -44,7 +44,7 @@ def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:
         description=DESCRIPTION,
         version="1.0",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # our own page: the stock one loads its JavaScript from a CDN
         redoc_url=None,
     )
     app.state.services = svc
@@ -57,6 +57,10 @@ def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request):
         return page(request, "index.html")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request):
+        return page(request, "docs.html", {"api": app.openapi()})
 
     for module in (supplier_api, clerk_api, portal, clerk_auth, clerk_lists, clerk_invoice):
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 from sqlmodel import select
 
+import validators
 from parsers import parse
 from storage import tenants
 from storage.db import session_scope
@@ -73,9 +74,11 @@ def retarget(xml: bytes, leitweg_id: str, number: str | None = None) -> bytes:
 
 
 def store_invoice(engine, documents: Path, data: bytes, *, supplier: str, filename: str = "rechnung.xml",
-                  media_type: str = "application/xml", status: str = "in_factual_review") -> int:
-    """An invoice row as the intake would leave it, routed by its Leitweg-ID."""
+                  media_type: str = "application/xml", status: str = "in_factual_review", validate: bool = False) -> int:
+    """An invoice row as the intake would leave it, routed by its Leitweg-ID; with `validate`
+    it carries the validator's real report."""
     parsed = parse(data)
+    report = validators.validate(data) if validate else None
     with session_scope(engine) as session:
         document, _ = store_document(session, FileSystemDocumentStore(documents), data, filename, media_type)
         route = tenants.route(session, parsed.invoice.buyer_reference)
@@ -84,8 +87,8 @@ def store_invoice(engine, documents: Path, data: bytes, *, supplier: str, filena
             session, document.id, actor="test", supplier_id=supplier_id,
             city_id=route.city.id if route.city else None,
             department_id=route.department.id if route.department else None,
-            syntax=parsed.syntax.value, accepted=True, status=status,
-            validation_report=None, **key_fields(parsed.invoice),
+            syntax=parsed.syntax.value, accepted=report.accepted if report else True, status=status,
+            validation_report=report.model_dump(mode="json") if report else None, **key_fields(parsed.invoice),
         )
         return row.id
 

@@ -131,4 +131,6 @@ def test_openapi_documents_the_api(client):
     upload = schema["paths"]["/api/v1/invoices"]["post"]
     assert {"201", "409", "413", "415", "422"} <= set(upload["responses"])
     assert "multipart/form-data" in upload["requestBody"]["content"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "POST /api/v1/invoices" in docs.text and "Rechnung einreichen" in docs.text
+    assert "cdn" not in docs.text.lower()
