@@ -158,8 +158,8 @@ class _Run:
             return xsd.check(self.detected.root, layer.resource), "ausgeführt"
         if layer.kind == "schematron":
             defaults = cen_flags.flags_from(layer.flags_from) if layer.flags_from else None
-            found = schematron.run(layer.resource, self.saxon_document(), "schematron", defaults)
-            return [f for f in found if layer.keeps(f.rule_id)], "ausgeführt"
+            found = schematron.run(layer.resource, self.saxon_document(), "schematron", defaults, layer.only_prefixes)
+            return found, "ausgeführt"
         if layer.kind == "xrechnung":
             check = _cius_check()
             if check is None:

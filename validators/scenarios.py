@@ -112,9 +112,6 @@ class Layer:
     # Stylesheets whose assertion flags apply where this one's assertions carry none.
     flags_from: tuple[Path, ...] = ()
 
-    def keeps(self, rule_id: str) -> bool:
-        return rule_id.startswith(self.only_prefixes) if self.only_prefixes else True
-
 
 @dataclass(frozen=True)
 class Refusal:

@@ -9,8 +9,10 @@ re-serialised from lxml.
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -48,8 +50,52 @@ def processor() -> PySaxonProcessor:
     return _processor
 
 
-def _executable(path: Path):
-    key = str(path)
+# The ISO schematron skeleton: the root template runs each pattern as a mode over the document.
+_ROOT_PATTERN = re.compile(r'<xsl:apply-templates (?:mode="(M\d+)" select="/"|select="/" mode="(M\d+)")\s*/>')
+_MODE_TEMPLATE = re.compile(r'<xsl:template [^>]*mode="(M\d+)"')
+_ASSERT_ID = re.compile(r'<xsl:attribute name="id">([^<]+)</xsl:attribute>')
+
+
+@cache
+def pattern_modes(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(mode, assertion ids) of every pattern the stylesheet's root template runs, in order;
+    empty when the stylesheet is not built by the ISO skeleton."""
+    text = path.read_text(encoding="utf-8")
+    order = [a or b for a, b in _ROOT_PATTERN.findall(text)]
+    ids: dict[str, set[str]] = {mode: set() for mode in order}
+    current = None
+    for match in re.finditer(f"{_MODE_TEMPLATE.pattern}|{_ASSERT_ID.pattern}", text):
+        if match.group(1):
+            current = match.group(1)
+        elif current in ids:
+            ids[current].add(match.group(2))
+    return tuple((mode, frozenset(ids[mode])) for mode in order)
+
+
+def _selected_modes(path: Path, only_prefixes: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The patterns that can fire a kept assertion, or None to run the whole stylesheet."""
+    if not only_prefixes:
+        return None
+    patterns = pattern_modes(path)
+    if not patterns:
+        return None
+    return tuple(mode for mode, ids in patterns if any(i.startswith(only_prefixes) for i in ids))
+
+
+def _wrapper(path: Path, modes: tuple[str, ...]) -> str:
+    """A stylesheet that imports the original in place and runs only the given patterns,
+    without the skeleton's extra default-mode pass per pattern."""
+    calls = "".join(f'<xsl:apply-templates select="/" mode="{mode}"/>' for mode in modes)
+    return (
+        '<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
+        f'xmlns:svrl="{SVRL}"><xsl:import href="{path.resolve().as_uri()}"/>'
+        f'<xsl:template match="/" priority="1000"><svrl:schematron-output>{calls}</svrl:schematron-output>'
+        "</xsl:template></xsl:stylesheet>"
+    )
+
+
+def _executable(path: Path, modes: tuple[str, ...] | None = None):
+    key = (str(path), modes)
     per_thread = getattr(_local, "executables", None)
     if per_thread is None:
         per_thread = _local.executables = {}
@@ -61,9 +107,12 @@ def _executable(path: Path):
             if shared is None:
                 compiler = proc.new_xslt30_processor()
                 try:
-                    shared = compiler.compile_stylesheet(stylesheet_file=key)
+                    if modes is None:
+                        shared = compiler.compile_stylesheet(stylesheet_file=str(path))
+                    else:
+                        shared = compiler.compile_stylesheet(stylesheet_text=_wrapper(path, modes))
                 except Exception as exc:  # saxonche raises PySaxonApiError
-                    raise StylesheetError(f"Stylesheet {key} lässt sich nicht übersetzen: {exc}") from exc
+                    raise StylesheetError(f"Stylesheet {path} lässt sich nicht übersetzen: {exc}") from exc
                 _compiled[key] = shared
             executable = shared.clone()
         per_thread[key] = executable
@@ -71,7 +120,7 @@ def _executable(path: Path):
 
 
 def precompile(paths: list[Path]) -> None:
-    """Compile stylesheets ahead of the first document (a worker calls this at start)."""
+    """Compile stylesheets ahead of the first document (a worker or an installation calls this)."""
     for path in paths:
         _executable(path)
 
@@ -94,13 +143,22 @@ def parse_document(text: str):
     return processor().parse_xml(xml_text=text)
 
 
-def run(path: Path, document, layer: str = "schematron", default_flags: Mapping[str, Severity] | None = None) -> list[Finding]:
+def run(
+    path: Path,
+    document,
+    layer: str = "schematron",
+    default_flags: Mapping[str, Severity] | None = None,
+    only_prefixes: tuple[str, ...] = (),
+) -> list[Finding]:
     """Fired assertions and reports of the stylesheet at `path` on a parsed Saxon document.
 
-    An assertion without a flag gets its flag from `default_flags`, else it is fatal.
+    With `only_prefixes`, only assertions with such ids are reported, and patterns that have
+    none are not run at all. An assertion without a flag gets its flag from `default_flags`,
+    else it is fatal.
     """
-    svrl = _executable(path).transform_to_string(xdm_node=document)
-    return parse_svrl(svrl.encode("utf-8"), layer, default_flags or {})
+    svrl = _executable(path, _selected_modes(path, only_prefixes)).transform_to_string(xdm_node=document)
+    findings = parse_svrl(svrl.encode("utf-8"), layer, default_flags or {})
+    return [f for f in findings if f.rule_id.startswith(only_prefixes)] if only_prefixes else findings
 
 
 def parse_svrl(svrl: bytes, layer: str, default_flags: Mapping[str, Severity]) -> list[Finding]:
