@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, union_all, update
+from sqlalchemy import func, union, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -251,8 +251,10 @@ def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: 
     ).all() if page_ids else []
     position = {task_id: n for n, task_id in enumerate(page_ids)}
     rows = sorted(rows, key=lambda row: position[row[0].id])
-    who = or_(Task.assignee_user_id.in_(scope.user_ids), Task.assignee_group_id.in_(scope.group_ids or (-1,)))
-    total = session.exec(select(func.count()).select_from(Task).where(who, *filters)).one()
+    # counted per branch too (UNION drops a task both assigned to the user and a group):
+    # one OR over both assignee columns makes SQLite walk every open task
+    counted = union(*(select(Task.id).where(assignee, *filters) for assignee in assignees)).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     return InboxPage(
         rows=[InboxRow(task=t, invoice_number=n, seller_name=s, status=st, currency=c) for t, n, s, st, c in rows],
         total=total,
