@@ -3,6 +3,7 @@ as a problem with the workflow's stable code and German message."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,6 +18,8 @@ from web.queries import city_invoice_row
 from web.services import Services
 from workflows.decisions import Action, Decision, DecisionRefused, DecisionResult, Refusal, decide
 
+BUSY_RETRIES = 40
+BUSY_PAUSE = 0.25  # seconds
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
 UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
 
@@ -61,7 +64,14 @@ async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: D
         target_department=request.target_department or None,
     )
     client = await svc.temporal()
-    try:
-        return await decide(client, invoice_id, decision)
-    except DecisionRefused as refused:
-        raise Problem(refusal_status(refused.code), refused.code, refused.message) from refused
+    # "busy" is the moment between two steps (the next task is being opened): wait it out
+    # rather than make the clerk click again
+    attempt = 0
+    while True:
+        try:
+            return await decide(client, invoice_id, decision)
+        except DecisionRefused as refused:
+            if refused.code != Refusal.BUSY or attempt >= BUSY_RETRIES:
+                raise Problem(refusal_status(refused.code), refused.code, refused.message) from refused
+        attempt += 1
+        await asyncio.sleep(BUSY_PAUSE)

@@ -16,6 +16,7 @@ from domain.arithmetic import recompute
 from domain.status import Step
 from storage.audit import events_of
 from storage.models import Department, Task, TaskState
+from storage.tasks import inbox_scope
 from web.decisions import DecisionRequest, send_decision
 from web.identity import Clerk
 from web.originals import load_original
@@ -25,6 +26,7 @@ from web.queries import city_invoice_row
 from web.report_view import report_response, report_summary
 from web.security import CSRF_FIELD, check_csrf, clerk_page, db
 from web.services import services
+from workflows.rules import STEP_ACTIONS
 
 router = APIRouter(prefix="/kaemmerei/rechnungen", include_in_schema=False)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -39,6 +41,13 @@ def _open_task(session: Session, invoice_id: int) -> Task | None:
     return session.exec(
         select(Task).where(Task.invoice_id == invoice_id, Task.state == TaskState.OPEN.value).order_by(Task.id.desc())
     ).first()
+
+
+def _in_inbox(session: Session, clerk: Clerk, task: Task) -> bool:
+    """A task in the clerk's inbox (also as a substitute) may be decided, role or not: the
+    workflow has the last word."""
+    scope = inbox_scope(session, clerk.user_id)
+    return task.assignee_user_id in scope.user_ids or task.assignee_group_id in scope.group_ids
 
 
 @router.get("/{invoice_id}", response_class=HTMLResponse)
@@ -64,7 +73,8 @@ def invoice_page(request: Request, invoice_id: int, clerk: Clerk = Depends(clerk
             "history": events_of(session, invoice_id),
             "task": task,
             "step": step,
-            "may_decide": step is not None and clerk.may(step),
+            "may_decide": step is not None and (clerk.may(step) or _in_inbox(session, clerk, task)),
+            "actions": {a.value for a in STEP_ACTIONS[step]} if step else set(),
             "departments": departments,
             "department": department,
             "approval": row.approval or {},

@@ -1,0 +1,116 @@
+"""The clerk decision API against the real workflow: four eyes, refusals with their codes,
+city isolation, and the supplier's view of the outcome. Invoices are stored and their
+approval started as the intake does it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import httpx
+import pytest
+
+from tests.e2e.invoices import xrechnung
+from tests.web.helpers import csrf_of, store_invoice
+from tests.web.tenants import PASSWORD, SUPPLIER_TOKENS
+from workflows.client import connect, start_approval
+
+pytestmark = [pytest.mark.temporal, pytest.mark.slow]
+
+ASSIGNMENT = [{"gl_account": "4240", "cost_center": "6000", "product": "51.10.01"}]
+BAUER = {"Authorization": f"Bearer {SUPPLIER_TOKENS['bauer']}"}
+
+
+def personal_token(base_url: str, login: str) -> dict[str, str]:
+    """Log in through the form and have the key page issue a personal API token."""
+    with httpx.Client(base_url=base_url, timeout=30) as browser:
+        token = csrf_of(browser.get("/kaemmerei/anmelden").text)
+        browser.post("/kaemmerei/anmelden", data={"login": login, "password": PASSWORD, "csrf_token": token})
+        token = csrf_of(browser.get("/kaemmerei/schluessel").text)
+        page = browser.post("/kaemmerei/schluessel", data={"csrf_token": token}).text
+    return {"Authorization": "Bearer " + re.search(r'<code id="api-token">([^<]+)</code>', page).group(1)}
+
+
+@pytest.fixture(scope="module")
+def tokens(stack):
+    return {login: personal_token(stack.base_url, login) for login in ("anna", "bernd", "clara", "rolf")}
+
+
+def approval_started(stack, data: bytes) -> int:
+    invoice_id = store_invoice(stack.engine, stack.documents, data, supplier="bauer", status="received", validate=True)
+
+    async def start():
+        client = await connect(stack.settings.temporal_address)
+        await start_approval(client, invoice_id)
+
+    asyncio.run(start())
+    return invoice_id
+
+
+def wait_for(http, invoice_id: int, headers, status: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = http.get(f"/api/v1/invoices/{invoice_id}", headers=headers).json()
+        if body.get("status") == status or time.monotonic() > deadline:
+            assert body.get("status") == status, body
+            return body
+        time.sleep(0.3)
+
+
+def decide(http, invoice_id: int, headers, step: str, action: str = "approve", **extra):
+    return http.post(f"/api/v1/invoices/{invoice_id}/decisions", json={"step": step, "action": action, **extra}, headers=headers)
+
+
+def test_four_eyes_approval_through_the_api(stack, http, tokens):
+    invoice_id = approval_started(stack, xrechnung())
+    wait_for(http, invoice_id, tokens["anna"], "in_factual_review")
+
+    missing = decide(http, invoice_id, tokens["anna"], "factual_review")
+    assert missing.status_code == 422 and missing.json()["code"] == "decision.assignment_missing"
+    assert "Kontierung" in missing.json()["detail"]
+    assert decide(http, invoice_id, tokens["rolf"], "factual_review", account_assignment=ASSIGNMENT).status_code == 404
+
+    done = decide(http, invoice_id, tokens["anna"], "factual_review", account_assignment=ASSIGNMENT[0])
+    assert done.status_code == 200, done.text
+    assert done.json()["step"] == "factual_review" and done.json()["message"]
+
+    wait_for(http, invoice_id, tokens["bernd"], "in_arithmetic_review")
+    early = decide(http, invoice_id, tokens["clara"], "payment_order")
+    assert early.status_code == 409 and early.json()["code"] == "decision.step_passed"
+    assert decide(http, invoice_id, tokens["bernd"], "arithmetic_review").status_code == 200
+
+    wait_for(http, invoice_id, tokens["clara"], "awaiting_payment_order")
+    refused = decide(http, invoice_id, tokens["anna"], "payment_order")
+    assert refused.status_code == 403 and refused.json()["code"] == "decision.four_eyes"
+    assert "Vier-Augen" in refused.json()["detail"]
+    assert decide(http, invoice_id, tokens["clara"], "payment_order").status_code == 200
+
+    deadline = time.monotonic() + 60
+    while (body := http.get(f"/api/v1/invoices/{invoice_id}", headers=BAUER).json())["status"] not in ("approved", "exported"):
+        assert time.monotonic() < deadline, body
+        time.sleep(0.3)
+    assert body["status_label"] in ("angeordnet", "exportiert")
+    clerk_view = http.get(f"/api/v1/invoices/{invoice_id}", headers=tokens["clara"]).json()
+    assert clerk_view["account_assignment"][0]["gl_account"] == "4240"
+
+
+def test_rejection_reaches_the_supplier_with_its_reason(stack, http, tokens):
+    invoice_id = approval_started(stack, xrechnung())
+    wait_for(http, invoice_id, tokens["anna"], "in_factual_review")
+    no_reason = decide(http, invoice_id, tokens["anna"], "factual_review", "reject")
+    assert no_reason.status_code == 422 and no_reason.json()["code"] == "decision.reason_missing"
+    reason = "Die Leistung wurde nicht erbracht."
+    assert decide(http, invoice_id, tokens["anna"], "factual_review", "reject", comment=reason).status_code == 200
+    body = wait_for(http, invoice_id, BAUER, "rejected")
+    assert body["reason"] == reason and body["status_label"] == "zurückgewiesen"
+
+
+def test_comments_and_unknown_actions(stack, http, tokens):
+    invoice_id = approval_started(stack, xrechnung())
+    wait_for(http, invoice_id, tokens["anna"], "in_factual_review")
+    assert decide(http, invoice_id, tokens["clara"], "factual_review", "comment", comment="Bitte zügig prüfen").status_code == 200
+    bad = decide(http, invoice_id, tokens["anna"], "factual_review", "feiern")
+    assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
+    elsewhere = decide(http, invoice_id, tokens["anna"], "factual_review", "forward", target_department="gibt-es-nicht")
+    assert elsewhere.status_code == 422 and elsewhere.json()["code"] == "decision.unknown_department"
