@@ -116,6 +116,7 @@ class InvoiceApproval:
         way; None when the invoice is withdrawn meanwhile."""
         s, route = self._state, self._route
         assert route is not None and s.city is not None
+        s.busy = True
         s.staff = await self._activity(ApprovalActivities.load_staff, s.city)
         if step is Step.ARITHMETIC_REVIEW:
             s.recomputation = await self._activity(ApprovalActivities.recompute, s.invoice_id)

@@ -152,7 +152,7 @@ class ApprovalState(_Model):
     recomputation: RecomputeSummary | None = None
     rejection_reason: str | None = None
     exported: bool = False
-    busy: bool = False  # a decision is being recorded; others wait
+    busy: bool = True  # no step open for decisions: one is being recorded, or the next opens
     staff: CityStaff | None = None
 
 
