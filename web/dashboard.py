@@ -4,7 +4,7 @@ median lead time from receipt to Anordnung."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -22,7 +22,8 @@ OPEN_STATUSES = [
 ]
 ORDERED_STATUSES = [InvoiceStatus.APPROVED.value, InvoiceStatus.EXPORTED.value, InvoiceStatus.ARCHIVED.value]
 SKONTO_WARNING_DAYS = 3
-LEAD_TIME_SAMPLE = 1000  # the median over the most recent ordered invoices
+LEAD_TIME_SAMPLE = 1000
+ZERO = Decimal("0.00")  # the median over the most recent ordered invoices
 
 
 @dataclass
@@ -32,11 +33,11 @@ class Dashboard:
     overdue_tasks: int = 0
     overdue_invoices: int = 0
     skonto_at_risk: int = 0
-    skonto_at_risk_amount: Decimal = Decimal("0.00")
+    skonto_at_risk_amount: Decimal = ZERO
     skonto_kept: int = 0
-    skonto_kept_amount: Decimal = Decimal("0.00")
+    skonto_kept_amount: Decimal = ZERO
     skonto_lost: int = 0
-    skonto_lost_amount: Decimal = Decimal("0.00")
+    skonto_lost_amount: Decimal = ZERO
     median_lead_days: Decimal | None = None
     lead_sample: int = 0
 
@@ -75,19 +76,15 @@ def city_dashboard(session: Session, city_id: int, now: datetime | None = None) 
     ).one()
 
     # Skonto still open: at risk when its deadline is close, lost when it has passed
-    open_skonto = session.exec(
-        select(Invoice.skonto_date, Invoice.skonto_amount).where(
-            Invoice.city_id == city_id, Invoice.status.in_(OPEN_STATUSES), Invoice.skonto_date.is_not(None)
-        )
-    ).all()
-    for deadline, amount in open_skonto:
-        amount = amount or Decimal("0.00")
-        if deadline < today:
-            board.skonto_lost += 1
-            board.skonto_lost_amount += amount
-        elif deadline <= today + timedelta(days=SKONTO_WARNING_DAYS):
-            board.skonto_at_risk += 1
-            board.skonto_at_risk_amount += amount
+    open_skonto = [Invoice.city_id == city_id, Invoice.status.in_(OPEN_STATUSES), Invoice.skonto_date.is_not(None)]
+    for condition, target in (
+        (Invoice.skonto_date < today, "lost"),
+        (Invoice.skonto_date.between(today, today + timedelta(days=SKONTO_WARNING_DAYS)), "at_risk"),
+    ):
+        # summed here, not by SQL: SQLite's SUM over NUMERIC would go through float
+        amounts = session.exec(select(Invoice.skonto_amount).where(*open_skonto, condition)).all()
+        setattr(board, f"skonto_{target}", len(amounts))
+        setattr(board, f"skonto_{target}_amount", sum((a or ZERO for a in amounts), ZERO))
 
     ordered = session.exec(
         select(Invoice.created_at, Invoice.updated_at, Invoice.approval, Invoice.skonto_date, Invoice.skonto_amount)
@@ -98,19 +95,17 @@ def city_dashboard(session: Session, city_id: int, now: datetime | None = None) 
     lead_days: list[Decimal] = []
     for created, updated, approval, deadline, amount in ordered:
         at = _ordered_at(approval, updated)
-        lead_days.append(Decimal((at - created).total_seconds()) / Decimal(86400))
+        lead = at - created
+        lead_days.append(Decimal(lead.days) + Decimal(lead.seconds) / Decimal(86400))
         if deadline is not None:
             if at.date() <= deadline:
                 board.skonto_kept += 1
-                board.skonto_kept_amount += amount or Decimal("0.00")
+                board.skonto_kept_amount += amount or ZERO
             else:
                 board.skonto_lost += 1
-                board.skonto_lost_amount += amount or Decimal("0.00")
+                board.skonto_lost_amount += amount or ZERO
     if lead_days:
         board.median_lead_days = Decimal(median(lead_days)).quantize(Decimal("0.1"))
         board.lead_sample = len(lead_days)
     return board
 
-
-def days_until(deadline: date | None, today: date) -> int | None:
-    return None if deadline is None else (deadline - today).days

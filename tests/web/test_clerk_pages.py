@@ -168,3 +168,28 @@ def test_dashboard_counts(client, three_invoices, tenant_db):
     assert metric("open") == "3"
     assert metric("overdue") == "1"
     assert metric("skonto-risk") == "1"
+
+
+def test_dashboard_skonto_kept_and_lost_and_lead_time(tenant_db, three_invoices):
+    from web.dashboard import city_dashboard
+
+    now = utcnow()
+    with session_scope(tenant_db.engine) as session:
+        rows = [session.get(Invoice, i) for i in three_invoices]
+        city_id = rows[0].city_id
+        for row, (ordered_days_ago, skonto_in_days) in zip(rows, ((1, 3), (1, -5), (2, None)), strict=True):
+            ordered = now - timedelta(days=ordered_days_ago)
+            update_invoice(
+                session, row.id, actor="test", action="test", status="approved",
+                skonto_date=(now + timedelta(days=skonto_in_days)).date() if skonto_in_days is not None else None,
+                skonto_amount=Decimal("10.00"),
+                approval={"payment_order": {"user": "clara", "at": ordered.isoformat()}},
+            )
+        # received four days before the order
+        session.execute(Invoice.__table__.update().values(created_at=now - timedelta(days=5)))
+    with session_scope(tenant_db.engine) as session:
+        board = city_dashboard(session, city_id, now=now)
+    assert (board.skonto_kept, board.skonto_lost) == (1, 1)
+    assert board.skonto_kept_amount == Decimal("10.00") and board.skonto_lost_amount == Decimal("10.00")
+    assert board.median_lead_days == Decimal("4.0") and board.lead_sample == 3
+    assert board.open_total == 0 and dict(board.per_status)["approved"] == 3
