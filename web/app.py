@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from web import problems, security
 from web.pages import page
 from web.routes import clerk_api, clerk_auth, clerk_invoice, clerk_lists, portal, supplier_api
+from web.headers import SecurityHeaders
 from web.services import Services
 from web.sessions import SessionCookies
 from web.settings import WebSettings
@@ -50,6 +51,7 @@ def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:
     app.state.services = svc
     app.state.templates = make_templates()
     app.add_middleware(SessionCookies, settings=settings)
+    app.add_middleware(SecurityHeaders)
     problems.install(app)
     security.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

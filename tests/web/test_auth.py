@@ -123,3 +123,10 @@ def test_session_api_calls_need_the_csrf_header(client):
     login_clerk(client, "anna")
     response = client.post("/api/v1/invoices/1/decisions", json={"step": "factual_review", "action": "approve"})
     assert response.status_code == 403 and response.json()["code"] == "csrf.invalid"
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/kaemmerei/anmelden")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"

@@ -90,15 +90,10 @@ def original_document(request: Request, invoice_id: int, clerk: Clerk = Depends(
     # PDFs show inline beside the data; XML always downloads (never rendered by the browser)
     disposition = "inline" if media_type == "application/pdf" else "attachment"
     name = _download_name(original.document.filename, f"rechnung-{invoice_id}")
-    return Response(
-        original.data,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-        },
-    )
+    headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
+    if media_type != "application/pdf":
+        headers["Content-Security-Policy"] = "sandbox"  # browsers' PDF viewers refuse to run sandboxed
+    return Response(original.data, media_type=media_type, headers=headers)
 
 
 @router.get("/{invoice_id}/anhaenge/{index}")
@@ -114,11 +109,7 @@ def attachment(request: Request, invoice_id: int, index: int, clerk: Clerk = Dep
         item.content,
         # whatever the supplier claims, the browser must download it, not run it
         media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Content-Security-Policy": "sandbox"},
     )
 
 
