@@ -215,16 +215,23 @@ def database_setup(tmp_path, city_settings):
 
 
 @pytest.fixture
-async def wf(temporal_env, database_setup, tmp_path) -> AsyncIterator[Ctx]:
+def wf_without_worker(temporal_env, database_setup, tmp_path) -> Ctx:
+    """The test's database and queue, but no worker: the test runs its own."""
     store = FileSystemDocumentStore(tmp_path / "documents")
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    activities = ApprovalActivities(database_setup.engine, store, tmp_path / "outbox")
+    return Ctx(temporal_env, temporal_env.client, database_setup.engine, store, queue, tmp_path)
+
+
+@pytest.fixture
+async def wf(wf_without_worker) -> AsyncIterator[Ctx]:
+    ctx = wf_without_worker
+    activities = ApprovalActivities(ctx.engine, ctx.store, ctx.tmp / "outbox")
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with Worker(
-            temporal_env.client, task_queue=queue, workflows=[InvoiceApproval],
+            ctx.client, task_queue=ctx.queue, workflows=[InvoiceApproval],
             activities=activities.all(), activity_executor=executor,
         ):
-            yield Ctx(temporal_env, temporal_env.client, database_setup.engine, store, queue, tmp_path)
+            yield ctx
 
 
 def worker_env(ctx: Ctx) -> dict[str, str]:
