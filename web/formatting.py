@@ -33,6 +33,22 @@ def number(value: object, min_places: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def parse_amount(text: str | None) -> Decimal | None:
+    """What a person types: "1.234,56", "1234,56" or "1234.56". Raises ValueError."""
+    cleaned = (text or "").strip().replace(" ", "")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not amount.is_finite():
+        raise ValueError(text)
+    return amount
+
+
 def money(value: object, currency: str | None = None) -> str:
     text = number(value, 2)
     if not text:

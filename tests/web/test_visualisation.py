@@ -81,3 +81,14 @@ def test_skonto_terms_are_explained():
 def test_zugferd_invoices_are_shown_in_full(path):
     invoice = parse(path.read_bytes()).invoice
     assert_shows(invoice, render(invoice))
+
+
+def test_amounts_as_people_type_them():
+    from web.formatting import parse_amount
+
+    assert parse_amount("1.234,56") == Decimal("1234.56")
+    assert parse_amount(" 1234.5 ") == Decimal("1234.5")
+    assert parse_amount("") is None
+    for bad in ("zwölf", "NaN", "Infinity", "1,2,3"):
+        with pytest.raises(ValueError):
+            parse_amount(bad)

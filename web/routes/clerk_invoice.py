@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from itertools import zip_longest
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +18,7 @@ from storage.audit import events_of
 from storage.models import Department, Task, TaskState
 from storage.tasks import inbox_scope
 from web.decisions import DecisionRequest, send_decision
+from web.formatting import parse_amount
 from web.identity import Clerk
 from web.originals import load_original
 from web.pages import flash, page, redirect
@@ -119,12 +120,9 @@ def report(invoice_id: int, clerk: Clerk = Depends(clerk_page), session: Session
 
 
 def _amount(value: str) -> Decimal | None:
-    text = value.strip()
-    if not text:
-        return None
     try:
-        return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
-    except InvalidOperation:
+        return parse_amount(value)
+    except ValueError:
         raise Problem(422, "decision.invalid_amount", f"„{value}“ ist kein gültiger Betrag.") from None
 
 

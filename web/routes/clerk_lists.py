@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -13,6 +13,7 @@ from domain.status import InvoiceStatus, Step
 from storage.models import Department, Supplier, utcnow
 from storage.tasks import SORTS, InboxQuery, inbox
 from web.dashboard import city_dashboard
+from web.formatting import parse_amount
 from web.identity import Clerk
 from web.pages import page, redirect
 from web.problems import Problem
@@ -36,11 +37,9 @@ def _optional_int(value: str | None) -> int | None:
 
 
 def _decimal(value: str | None, label: str) -> Decimal | None:
-    if not value:
-        return None
     try:
-        return Decimal(value.strip().replace(".", "").replace(",", ".") if "," in value else value.strip())
-    except InvalidOperation:
+        return parse_amount(value)
+    except ValueError:
         raise Problem(422, "search.invalid_amount", f"„{value}“ ist kein gültiger Betrag ({label}).") from None
 
 
