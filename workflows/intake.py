@@ -1,0 +1,251 @@
+"""Rechnungseingang: one upload in, one stored original, one verdict, one workflow.
+
+`submit` stores the original (the same bytes twice are one document: the second upload
+answers with the first invoice), parses and validates it once, creates the invoice row and,
+when the invoice is accepted, starts `InvoiceApproval`. A rejected invoice is kept with its
+report and never routed. A credit note that names a running invoice (BG-3) withdraws it.
+`run_import` is `rechnungslauf import PATH…`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from temporalio.client import Client
+
+from domain.invoice import Invoice as DomainInvoice
+from domain.status import FINAL_STATUSES, InvoiceStatus
+from parsers import ParseError, detect, map_invoice
+from storage.db import session_scope
+from storage.documents import DocumentStore, store_document
+from storage.invoices import create_invoice, key_fields, update_invoice
+from storage.models import Invoice, Supplier
+from storage.tenants import route
+from validators import ValidationReport, validate, validate_detected
+from workflows.client import start_approval
+from workflows.decisions import DecisionRefused, Withdrawal, withdraw
+
+log = logging.getLogger("rechnungslauf.intake")
+
+MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf"}
+
+
+class IntakeResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_id: int
+    document_id: int
+    duplicate: bool  # these bytes were handed in before: the earlier invoice is answered
+    accepted: bool
+    status: InvoiceStatus
+    number: str | None = None
+    workflow_id: str | None = None
+    message: str  # German, for the supplier
+    report: dict[str, Any] | None = None  # ValidationReport as JSON
+
+    @property
+    def rejected(self) -> bool:
+        return not self.accepted
+
+
+def _check(data: bytes) -> tuple[ValidationReport, DomainInvoice | None, str | None]:
+    """Validate once; the model when the invoice is accepted and maps, else the reason."""
+    try:
+        detected = detect(data)
+    except ParseError:
+        report = validate(data)  # the parse error as a rejected report
+        return report, None, report.reason
+    report = validate_detected(detected)
+    if not report.accepted:
+        reason = report.reason or "; ".join(f"{f.rule_id}: {f.explanation or f.text}" for f in report.errors[:5])
+        return report, None, reason or "Die Rechnung entspricht nicht den Vorgaben."
+    try:
+        return report, map_invoice(detected), None
+    except ParseError as err:
+        report.accepted, report.reason_code, report.reason = False, err.code, err.message
+        return report, None, err.message
+
+
+def _earlier(session: Session, invoice: DomainInvoice, supplier_id: int | None) -> Invoice | None:
+    query = select(Invoice).where(Invoice.number == invoice.number, Invoice.status != InvoiceStatus.REJECTED.value)
+    if supplier_id is not None:
+        query = query.where(Invoice.supplier_id == supplier_id)
+    elif invoice.seller.vat_id:
+        query = query.where(Invoice.seller_vat_id == invoice.seller.vat_id)
+    else:
+        return None
+    return session.exec(query.order_by(Invoice.id)).first()
+
+
+def _message(row: Invoice, duplicate: bool) -> str:
+    if duplicate:
+        return f"Diese Datei wurde bereits eingereicht (Rechnung {row.number or row.id}, Status: {InvoiceStatus(row.status).supplier_label})."
+    if row.accepted:
+        return f"Die Rechnung {row.number or ''} ist eingegangen und wird geprüft.".replace("  ", " ")
+    return f"Die Rechnung wurde zurückgewiesen: {row.rejection_reason}"
+
+
+def _result(row: Invoice, duplicate: bool) -> IntakeResult:
+    return IntakeResult(
+        invoice_id=row.id, document_id=row.document_id, duplicate=duplicate, accepted=bool(row.accepted),
+        status=InvoiceStatus(row.status), number=row.number, workflow_id=row.workflow_id,
+        message=_message(row, duplicate), report=row.validation_report,
+    )
+
+
+def _new_row(
+    session: Session, document_id: int, report: ValidationReport, invoice: DomainInvoice | None,
+    reason: str | None, supplier_id: int | None, actor: str,
+) -> Invoice:
+    fields: dict[str, Any] = {
+        "supplier_id": supplier_id,
+        "syntax": report.syntax,
+        "profile": report.profile,
+        "accepted": invoice is not None,
+        "validation_report": report.model_dump(mode="json"),
+    }
+    if invoice is None:
+        fields.update(status=InvoiceStatus.REJECTED.value, rejection_reason=reason)
+    else:
+        fields.update(key_fields(invoice))
+        target = route(session, invoice.buyer_reference)
+        fields["city_id"] = target.city.id if target.city else None
+        fields["department_id"] = target.department.id if target.department else None
+        earlier = _earlier(session, invoice, supplier_id)
+        fields["duplicate_of_id"] = earlier.id if earlier else None
+    row, _ = create_invoice(session, document_id, actor=actor, **fields)
+    return row
+
+
+async def submit(
+    data: bytes,
+    *,
+    filename: str | None,
+    media_type: str,
+    supplier_id: int | None,
+    engine: Engine,
+    store: DocumentStore,
+    temporal_client: Client,
+    task_queue: str | None = None,
+) -> IntakeResult:
+    """Hand in one invoice. Never raises for bad input: a rejected result carries the report."""
+    actor = f"supplier:{supplier_id}" if supplier_id is not None else "intake"
+    with session_scope(engine) as session:
+        document, created = store_document(session, store, data, filename, media_type)
+        row = None if created else session.exec(select(Invoice).where(Invoice.document_id == document.id)).first()
+        duplicate = row is not None
+        if row is None:
+            report, invoice, reason = await asyncio.to_thread(_check, data)
+            row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
+        else:
+            invoice = None
+    if row.accepted and InvoiceStatus(row.status) not in FINAL_STATUSES:
+        # also for a duplicate: a start lost to a crash is made up; a second start is a no-op
+        handle = await start_approval(temporal_client, row.id, queue=task_queue)
+        if row.workflow_id != handle.id:
+            with session_scope(engine) as session:
+                row = update_invoice(session, row.id, actor=actor, action="workflow.started", workflow_id=handle.id)
+    if invoice is not None and invoice.is_credit_note:
+        await _withdraw_credited(engine, temporal_client, row, invoice)
+    return _result(row, duplicate)
+
+
+async def _withdraw_credited(engine: Engine, client: Client, credit: Invoice, note: DomainInvoice) -> None:
+    """A credit note naming an invoice still in approval withdraws that invoice."""
+    numbers = [p.number for p in note.preceding_invoices]
+    if not numbers:
+        return
+    with session_scope(engine) as session:
+        query = select(Invoice.id).where(
+            Invoice.number.in_(numbers), Invoice.id != credit.id, Invoice.workflow_id.is_not(None),
+            Invoice.status.not_in([s.value for s in FINAL_STATUSES]),
+        )
+        if credit.supplier_id is not None:
+            query = query.where(Invoice.supplier_id == credit.supplier_id)
+        else:
+            query = query.where(Invoice.seller_vat_id == credit.seller_vat_id)
+        targets = list(session.exec(query))
+    reason = f"Durch die Gutschrift {note.number} vom {note.issue_date:%d.%m.%Y} aufgehoben."
+    for invoice_id in targets:
+        try:
+            await withdraw(client, invoice_id, Withdrawal(actor="system", reason=reason))
+        except DecisionRefused as refusal:  # already ordered or finished: the clerks settle it
+            log.info("Gutschrift %s: Rechnung %s nicht zurückgezogen: %s", note.number, invoice_id, refusal.message)
+
+
+# ------------------------------------------------------------ rechnungslauf import
+
+
+def invoice_files(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """The invoice files under the paths (folders recursively) and the paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MEDIA_TYPES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(name)
+    return files, missing
+
+
+async def _import(files: list[Path], supplier_key: str | None) -> int:
+    from tqdm import tqdm
+
+    from storage.db import make_engine
+    from storage.documents import FileSystemDocumentStore
+    from worker import document_root
+    from workflows.client import connect
+
+    engine = make_engine()
+    store = FileSystemDocumentStore(document_root())
+    supplier_id = None
+    if supplier_key:
+        with session_scope(engine) as session:
+            supplier_id = session.exec(select(Supplier.id).where(Supplier.key == supplier_key)).first()
+        if supplier_id is None:
+            print(f"Unbekannter Lieferant „{supplier_key}“.", file=sys.stderr)
+            return 2
+    client = await connect()
+    counts = {"angenommen": 0, "zurückgewiesen": 0, "bereits eingereicht": 0}
+    rejected: list[str] = []
+    for path in tqdm(files, desc="Rechnungen", unit="Datei"):
+        media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        result = await submit(
+            path.read_bytes(), filename=path.name, media_type=media_type, supplier_id=supplier_id,
+            engine=engine, store=store, temporal_client=client,
+        )
+        if result.duplicate:
+            counts["bereits eingereicht"] += 1
+        elif result.accepted:
+            counts["angenommen"] += 1
+        else:
+            counts["zurückgewiesen"] += 1
+            rejected.append(f"{path}: {result.message}")
+    engine.dispose()
+    for line in rejected:
+        print(line)
+    print(", ".join(f"{n} {label}" for label, n in counts.items()))
+    return 1 if rejected else 0
+
+
+def run_import(args) -> int:
+    files, missing = invoice_files(list(args.paths))
+    for name in missing:
+        print(f"Nicht gefunden: {name}", file=sys.stderr)
+    if missing:
+        return 2
+    if not files:
+        print("Keine Rechnungsdateien (.xml, .pdf) gefunden.", file=sys.stderr)
+        return 2
+    return asyncio.run(_import(files, getattr(args, "supplier", None)))
+
