@@ -4,7 +4,6 @@ HTTP answer: 201 accepted, 422 rejected (stored, with its report), 409 duplicate
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from web.problems import Problem
 from web.services import Services
 from web.supplier_view import supplier_invoice
 from web.upload import Upload
+from workflows.intake import IntakeResult, submit
 
 # parse errors that mean "this is no invoice at all" rather than "a broken invoice"
 NOT_AN_INVOICE = {"parse.not_xml", "parse.unsupported_root", "parse.pdf_without_invoice", "parse.empty"}
@@ -29,41 +29,27 @@ class Submission:
 
 
 def _parse_error_code(report: dict | None) -> str | None:
-    if not report:
-        return None
-    for key in ("parse_error", "error"):
-        value = report.get(key)
-        if isinstance(value, dict) and value.get("code"):
-            return value["code"]
-    for finding in report.get("findings") or []:
-        rule = str(finding.get("rule_id", ""))
-        if rule.startswith("parse."):
-            return rule
-    return None
+    """The parse error that stopped validation before any rule ran, if that is what happened."""
+    code = (report or {}).get("reason_code")
+    return code if code and code.startswith("parse.") else None
 
 
 async def submit_upload(svc: Services, upload: Upload, supplier: SupplierIdentity) -> Submission:
-    from workflows.intake import submit
-
-    client = await svc.temporal()
-    kwargs = dict(
+    result = await submit(
+        upload.data,
         filename=upload.filename,
         media_type=upload.media_type,
         supplier_id=supplier.supplier_id,
         engine=svc.engine,
         store=svc.store,
-        temporal_client=client,
+        temporal_client=await svc.temporal(),
     )
-    if inspect.iscoroutinefunction(submit):
-        result = await submit(upload.data, **kwargs)
-    else:
-        result = await run_in_threadpool(submit, upload.data, **kwargs)
     return await run_in_threadpool(_outcome, svc, result, supplier)
 
 
-def _outcome(svc: Services, result: Any, supplier: SupplierIdentity) -> Submission:
+def _outcome(svc: Services, result: IntakeResult, supplier: SupplierIdentity) -> Submission:
     invoice_id = result.invoice_id
-    duplicate = bool(getattr(result, "duplicate", False))
+    duplicate = result.duplicate
     with session_scope(svc.engine) as session:
         row = session.get(Invoice, invoice_id)
         if row is None or (row.supplier_id is not None and row.supplier_id != supplier.supplier_id):
@@ -76,7 +62,7 @@ def _outcome(svc: Services, result: Any, supplier: SupplierIdentity) -> Submissi
             "upload.duplicate",
             f"Diese Rechnung wurde bereits eingereicht (Vorgang {invoice_id}).",
             id=invoice_id,
-            existing=body,
+            existing=_without_status(body),
         )
     if body["accepted"]:
         return Submission(201, body)
@@ -96,5 +82,12 @@ def _outcome(svc: Services, result: Any, supplier: SupplierIdentity) -> Submissi
         "invoice.rejected",
         "Die Rechnung wurde geprüft und zurückgewiesen. Sie ist als Vorgang {0} gespeichert; "
         "die Gründe stehen im Prüfbericht.".format(invoice_id),
-        **body,
+        **_without_status(body),
     )
+
+
+def _without_status(body: dict[str, Any]) -> dict[str, Any]:
+    # in a problem, "status" is the HTTP status: the invoice's goes by another name
+    rest = {k: v for k, v in body.items() if k != "status"}
+    rest["invoice_status"] = body["status"]
+    return rest
