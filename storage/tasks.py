@@ -141,7 +141,15 @@ def overdue_tasks(session: Session, now: datetime | None = None, limit: int = 10
 
 # ---------------------------------------------------------------- the inbox
 
-SORTS = {"due", "skonto", "amount", "created"}
+# sort name -> (column, direction) …; NULLs last on both databases, always ending in the id
+# so that pages are stable
+SORT_ORDER = {
+    "due": (("due_at", "asc"), ("id", "asc")),
+    "skonto": (("skonto_date", "asc"), ("due_at", "asc"), ("id", "asc")),
+    "amount": (("amount", "desc"), ("id", "asc")),
+    "created": (("created_at", "desc"), ("id", "desc")),
+}
+SORTS = set(SORT_ORDER)
 
 
 @dataclass(frozen=True)
@@ -193,16 +201,14 @@ class InboxPage:
     page_size: int = 50
 
 
-def _sort_keys(sort: str, columns) -> list:
-    """ORDER BY for a sort name over `columns` (the task table or a subquery of it); NULLs
-    last on both databases, and always ending in the id so that pages are stable."""
-    c = columns
-    return {
-        "due": [c.due_at.asc().nulls_last(), c.id.asc()],
-        "skonto": [c.skonto_date.asc().nulls_last(), c.due_at.asc().nulls_last(), c.id.asc()],
-        "amount": [c.amount.desc().nulls_last(), c.id.asc()],
-        "created": [c.created_at.desc(), c.id.desc()],
-    }[sort]
+def _order_by(sort: str, columns) -> list:
+    """ORDER BY for a sort name over `columns` (the task table's or a subquery's)."""
+    keys = []
+    for name, direction in SORT_ORDER[sort]:
+        key = getattr(getattr(columns, name), direction)()
+        # the id is never NULL, and a NULLS LAST on it would cost SQLite its index order
+        keys.append(key if name == "id" else key.nulls_last())
+    return keys
 
 
 def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: datetime | None = None) -> InboxPage:
@@ -232,16 +238,17 @@ def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: 
     size = max(1, min(query.page_size, 500))
     assignees = [Task.assignee_user_id == u for u in scope.user_ids] + [Task.assignee_group_id == g for g in scope.group_ids]
 
-    keys = (Task.id, Task.due_at, Task.skonto_date, Task.amount, Task.created_at)
+    # only the columns the sort needs: for "due" the branch is then covered by the index
+    keys = [Task.id] + [getattr(Task, name) for name, _ in SORT_ORDER[query.sort] if name != "id"]
     branches = []
     for assignee in assignees:
-        inner = select(*keys).where(assignee, *filters).order_by(*_sort_keys(query.sort, Task)).limit(page * size)
+        inner = select(*keys).where(assignee, *filters).order_by(*_order_by(query.sort, Task.__table__.c)).limit(page * size)
         branches.append(select(inner.subquery()))  # wrapped: SQLite allows no ORDER BY in a UNION member
     merged = union_all(*branches).subquery()
     page_ids = [
         row[0]
         for row in session.execute(
-            select(merged.c.id).order_by(*_sort_keys(query.sort, merged.c)).offset((page - 1) * size).limit(size)
+            select(merged.c.id).order_by(*_order_by(query.sort, merged.c)).offset((page - 1) * size).limit(size)
         )
     ]
     rows = session.exec(
