@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, union, union_all, update
+from sqlalchemy import func, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -244,7 +244,7 @@ def inbox(session: Session, user_id: int, query: InboxQuery | None = None, now: 
     for assignee in assignees:
         inner = select(*keys).where(assignee, *filters).order_by(*_order_by(query.sort, Task.__table__.c)).limit(page * size)
         branches.append(select(inner.subquery()))  # wrapped: SQLite allows no ORDER BY in a UNION member
-    merged = union_all(*branches).subquery()
+    merged = union(*branches).subquery()  # UNION: a task of both the user and a group counts once
     page_ids = [
         row[0]
         for row in session.execute(

@@ -76,6 +76,15 @@ def test_inbox_shows_own_group_and_substituted_tasks(world):
         assert _numbers(inbox(session, people["ett.sach2"], now=datetime(2031, 1, 1))) == ["group", "own"]
 
 
+def test_a_task_of_both_me_and_my_group_is_listed_once(world):
+    database, ids, people, _ = world
+    with session_scope(database.engine) as session:
+        session.get(Task, ids["group"]).assignee_user_id = people["ett.sach2"]
+    with session_scope(database.engine) as session:
+        page = inbox(session, people["ett.sach2"], now=NOW)
+        assert _numbers(page) == ["colleague", "group", "own"] and page.total == 3
+
+
 def test_inbox_filters_sorts_and_pages(world):
     database, ids, people, suppliers = world
     me = people["ett.sach2"]
