@@ -87,15 +87,17 @@ def check_decision(state: ApprovalState, decision: Decision, today: date) -> str
     absent colleague), None when acting in their own right."""
     if state.status in CLOSED_STATUSES:
         raise refuse(Refusal.FINISHED, "Das Freigabeverfahren dieser Rechnung ist abgeschlossen.")
-    if state.step is None:
-        raise refuse(Refusal.BUSY, "Die Rechnung wird gerade weitergeleitet; bitte versuchen Sie es gleich noch einmal.")
+    if state.step is None or (state.busy and decision.action is not Action.COMMENT):
+        raise refuse(
+            Refusal.BUSY,
+            "Zu dieser Rechnung wird gerade eine Entscheidung gespeichert oder der nächste Schritt eröffnet; "
+            "bitte versuchen Sie es gleich noch einmal.",
+        )
     if decision.step != state.step:
         raise refuse(
             Refusal.STEP_PASSED,
             f"Der Schritt „{decision.step.label}“ ist nicht offen; die Rechnung ist in „{state.step.label}“.",
         )
-    if decision.action is not Action.COMMENT and state.busy:
-        raise refuse(Refusal.BUSY, "Zu dieser Aufgabe wird gerade eine andere Entscheidung gespeichert.")
     staff = state.staff
     assert staff is not None  # set before a step opens
     today_principals = absent_principals(staff, decision.user, today)
