@@ -13,6 +13,9 @@ FIXED = {
     "task.escalated_to_treasury": "an die Kämmerei abgegeben (Wertgrenze)",
     "task.skonto_near": "Skontofrist läuft bald ab",
     "workflow.routed": "zugeordnet",
+    "workflow.route": "Stadt und Amt aus der Leitweg-ID ermittelt",
+    "workflow.started": "Freigabeverfahren gestartet",
+    "arithmetic.recomputed": "Beträge nachgerechnet",
     "workflow.exported": "ins Finanzverfahren exportiert",
     "export.recorded": "ins Finanzverfahren exportiert",
 }
@@ -22,6 +25,15 @@ APPROVALS = {
     Step.ARITHMETIC_REVIEW: "rechnerisch richtig",
     Step.PAYMENT_ORDER: "angeordnet",
 }
+
+
+def actor_label(actor: str) -> str:
+    """Logins stay as they are; the machine actors get German names."""
+    if actor == "system":
+        return "System"
+    if actor.startswith("supplier:") or actor == "intake":
+        return "Lieferant"
+    return actor
 
 
 def action_label(action: str) -> str:

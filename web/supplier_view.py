@@ -35,16 +35,22 @@ def rejection_reason(row: Invoice) -> str | None:
     return "Die Rechnung hat die Prüfung nicht bestanden; Einzelheiten im Prüfbericht."
 
 
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def supplier_invoice(row: Invoice, *, with_report: bool = True) -> dict[str, Any]:
     state, label = supplier_state(row.status)
+    # a rejected invoice has no mapped key fields: the validator's reading of the document stands in
+    written = (row.validation_report or {}).get("fields") or {}
     data: dict[str, Any] = {
         "id": row.id,
-        "number": row.number,
-        "issue_date": row.issue_date.isoformat() if row.issue_date else None,
-        "seller_name": row.seller_name,
-        "buyer_reference": row.buyer_reference,
-        "currency": row.currency,
-        "amount_due": str(row.amount_due) if row.amount_due is not None else None,
+        "number": row.number or written.get("invoice_number") or None,
+        "issue_date": _text(row.issue_date) or written.get("issue_date") or None,
+        "seller_name": row.seller_name or written.get("seller_name") or None,
+        "buyer_reference": row.buyer_reference or written.get("buyer_reference") or None,
+        "currency": row.currency or written.get("currency") or None,
+        "amount_due": _text(row.amount_due) or written.get("amount_due") or None,
         "received_at": row.created_at.isoformat() + "Z",
         "status": state,
         "status_label": label,

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from domain.status import InvoiceStatus, Role, Step
 from web import codes
 from web.formatting import FILTERS
-from web.history import action_label
+from web.history import action_label, actor_label
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -70,5 +70,6 @@ def make_templates() -> Jinja2Templates:
         allowance_reason=lambda code: codes.label(codes.ALLOWANCE_REASONS, code),
         unit=codes.unit,
         audit_action=action_label,
+        audit_actor=actor_label,
     )
     return templates

@@ -61,6 +61,7 @@ def test_rejected_invoice_is_422_stored_and_visible(http):
     assert "BR-CO-15" in {f["rule_id"] for f in body["report"]["findings"]}
     stored = http.get(f"/api/v1/invoices/{body['id']}", headers=BAUER).json()
     assert stored["status"] == "rejected" and stored["status_label"] == "zurückgewiesen" and stored["reason"]
+    assert stored["number"] and stored["number"].startswith("XR-")  # as the document says, though it is rejected
     assert body["id"] in [item["id"] for item in http.get("/api/v1/invoices", headers=BAUER).json()["items"]]
 
 
