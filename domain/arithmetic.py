@@ -9,12 +9,13 @@ those of EN 16931-1 (section 6.4 and the BR-CO / BR-<category>-08/09 rules):
 - allowance/charge amount = base amount x percentage / 100
 - BT-106 = sum BT-131; BT-107 / BT-108 = sum of document allowances / charges
 - BT-109 = BT-106 - BT-107 + BT-108; BT-110 = sum BT-117; BT-112 = BT-109 + BT-110
-- BT-115 = BT-112 - BT-113 + BT-114
+- BT-115 = BT-112 - BT-113 + BT-114 (+ third-party payments, XRechnung BR-DEX-09)
 - per VAT category and rate: BT-116 = its lines + its charges - its allowances, BT-117 = BT-116 x BT-119 / 100
 
 Amounts are rounded to the cent, half up, as EN 16931 prescribes for every amount it states.
 Values that depend on a rounding step the standard leaves to the seller (line net amounts
-and VAT per category) may differ by one cent; sums must match exactly.
+and VAT per category) may differ by one cent; sums must match exactly. The line formula is
+informative in EN 16931 (no validator enforces it), which is why the clerk must see it.
 """
 
 from __future__ import annotations
@@ -183,13 +184,21 @@ def _line_checks(line: InvoiceLine) -> list[Check]:
     return checks
 
 
-def _vat_key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal | None]:
-    # rates are compared by value: "19", "19.0" and "19.00" are one group
-    return (code or "", None if rate is None else rate.normalize())
+def _vat_key(code: str | None, rate: Decimal | None) -> tuple[str, Decimal]:
+    # rates are compared by value: "19", "19.0" and "19.00" are one group; a category
+    # without rate (O, often E) is taxed at zero
+    return (code or "", (rate or ZERO).normalize())
 
 
-def _scope(code: str, rate: Decimal | None) -> str:
-    return f"Kategorie {code}" if rate is None else f"Kategorie {code} {rate.normalize():f} %"
+def _scope(code: str, rate: Decimal) -> str:
+    return f"Kategorie {code} {rate:f} %"
+
+
+def _amount_due(invoice: Invoice, tax_inclusive: Decimal) -> Decimal:
+    """BT-115 = BT-112 - BT-113 + BT-114, plus third-party payments (XRechnung BR-DEX-09)."""
+    totals = invoice.totals
+    third_party = sum((p.amount for p in invoice.third_party_payments), ZERO)
+    return tax_inclusive - (totals.prepaid or ZERO) + (totals.rounding or ZERO) + third_party
 
 
 def recompute(invoice: Invoice) -> Recomputation:
@@ -209,7 +218,7 @@ def recompute(invoice: Invoice) -> Recomputation:
     tax_exclusive = line_net_total - allowance_total + charge_total
 
     # VAT groups from the lines and the document-level allowances/charges
-    taxable: dict[tuple[str, Decimal | None], Decimal] = {}
+    taxable: dict[tuple[str, Decimal], Decimal] = {}
     for line in invoice.lines:
         key = _vat_key(line.vat.category_code, line.vat.rate)
         taxable[key] = taxable.get(key, ZERO) + line.net_amount
@@ -221,7 +230,7 @@ def recompute(invoice: Invoice) -> Recomputation:
     for key in list(taxable) + [k for k in stated_groups if k not in taxable]:
         code, rate = key
         amount = taxable.get(key, ZERO)
-        tax = to_cent(amount * (rate or ZERO) / 100)
+        tax = to_cent(amount * rate / 100)
         vat_groups.append(VatGroup(category_code=code, rate=rate, taxable_amount=amount, tax_amount=tax))
         breakdown = stated_groups.get(key)
         scope = _scope(code, rate)
@@ -234,7 +243,7 @@ def recompute(invoice: Invoice) -> Recomputation:
             Check(
                 term=Term.VAT_AMOUNT,
                 scope=scope,
-                computed=to_cent(base * (rate or ZERO) / 100),
+                computed=to_cent(base * rate / 100),
                 stated=breakdown.tax_amount if breakdown else ZERO,
                 tolerance=ROUNDING_TOLERANCE,
             )
@@ -257,16 +266,12 @@ def recompute(invoice: Invoice) -> Recomputation:
             computed=stated.tax_exclusive + (stated.tax_total or ZERO),
             stated=stated.tax_inclusive,
         ),
-        Check(
-            term=Term.AMOUNT_DUE,
-            computed=stated.tax_inclusive - (stated.prepaid or ZERO) + (stated.rounding or ZERO),
-            stated=stated.amount_due,
-        ),
+        Check(term=Term.AMOUNT_DUE, computed=_amount_due(invoice, stated.tax_inclusive), stated=stated.amount_due),
     ]
     # the engine's own figures, from the stated line amounts upwards
     tax_total = sum((v.tax_amount for v in vat_groups), ZERO)
     tax_inclusive = tax_exclusive + tax_total
-    amount_due = tax_inclusive - (stated.prepaid or ZERO) + (stated.rounding or ZERO)
+    amount_due = _amount_due(invoice, tax_inclusive)
     return Recomputation(
         checks=checks,
         vat_groups=vat_groups,
