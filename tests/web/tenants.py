@@ -45,6 +45,9 @@ def config() -> dict:
             _user("bernd", "Bernd Berger", {"city": "ettlingen", "role": "arithmetic_reviewer"}),
             _user("clara", "Clara Conrad", {"city": "ettlingen", "role": "payment_orderer", "approval_limit": "100000"}),
             _user("eva", "Eva Eingang", {"city": "ettlingen", "role": "intake_clerk"}),
+            # works for two cities, one at a time
+            _user("mia", "Mia Mehrstadt", {"city": "ettlingen", "role": "factual_reviewer"},
+                  {"city": "rastatt", "role": "factual_reviewer"}),
             _user("rolf", "Rolf Rastatt", {"city": "rastatt", "role": "factual_reviewer"},
                   {"city": "rastatt", "role": "arithmetic_reviewer"},
                   {"city": "rastatt", "role": "payment_orderer", "approval_limit": "100000"}),

@@ -108,3 +108,24 @@ def test_supplier_view_hides_the_internals(client, invoices):
     body = client.get(f"/api/v1/invoices/{invoices['ettlingen']}", headers=owner).json()
     assert body["status"] == "in_review" and body["status_label"] == "in Prüfung"
     assert "account_assignment" not in body and "approval" not in body
+
+
+def test_a_clerk_of_two_cities_sees_one_at_a_time(client, invoices):
+    login_clerk(client, "mia")
+    inbox = client.get("/kaemmerei/eingang").text
+    assert "Ettlingen" in inbox and 'name="city_id"' in inbox
+    assert client.get(f"/kaemmerei/rechnungen/{invoices['ettlingen']}").status_code == 200
+    assert client.get(f"/kaemmerei/rechnungen/{invoices['rastatt']}").status_code == 404
+
+    rastatt_id = inbox.split('>Rastatt<')[0].rsplit('value="', 1)[1].split('"')[0]
+    client.post("/kaemmerei/stadt", data={"city_id": rastatt_id, "csrf_token": csrf_of(inbox)})
+    assert client.get(f"/kaemmerei/rechnungen/{invoices['rastatt']}").status_code == 200
+    assert client.get(f"/kaemmerei/rechnungen/{invoices['ettlingen']}").status_code == 404
+
+
+def test_switching_to_a_city_without_a_role_is_refused(client, invoices):
+    login_clerk(client, "rolf")  # Rastatt only
+    page = client.get("/kaemmerei/eingang").text
+    response = client.post("/kaemmerei/stadt", data={"city_id": "1", "csrf_token": csrf_of(page)})
+    assert "keine Rolle" in response.text
+    assert client.get(f"/kaemmerei/rechnungen/{invoices['ettlingen']}").status_code == 404
