@@ -24,9 +24,9 @@ from domain.invoice import Invoice as DomainInvoice
 from domain.status import FINAL_STATUSES, InvoiceStatus
 from parsers import ParseError, detect, map_invoice
 from storage.db import session_scope
-from storage.documents import DocumentStore, store_document
+from storage.documents import DocumentStore, sha256_hex, store_document
 from storage.invoices import create_invoice, key_fields, update_invoice
-from storage.models import Invoice, Supplier
+from storage.models import City, Document, Invoice, Supplier
 from storage.tenants import route
 from validators import ValidationReport, validate, validate_detected
 from workflows.client import start_approval
@@ -55,14 +55,14 @@ class IntakeResult(BaseModel):
         return not self.accepted
 
 
-def _check(data: bytes) -> tuple[ValidationReport, DomainInvoice | None, str | None]:
+def _check(data: bytes, prefixes: list[str], duplicate_hook) -> tuple[ValidationReport, DomainInvoice | None, str | None]:
     """Validate once; the model when the invoice is accepted and maps, else the reason."""
     try:
         detected = detect(data)
     except ParseError:
         report = validate(data)  # the parse error as a rejected report
         return report, None, report.reason
-    report = validate_detected(detected)
+    report = validate_detected(detected, known_leitweg_prefixes=prefixes, duplicate_hook=duplicate_hook)
     if not report.accepted:
         reason = report.reason or "; ".join(f"{f.rule_id}: {f.explanation or f.text}" for f in report.errors[:5])
         return report, None, reason or "Die Rechnung entspricht nicht den Vorgaben."
@@ -71,6 +71,18 @@ def _check(data: bytes) -> tuple[ValidationReport, DomainInvoice | None, str | N
     except ParseError as err:
         report.accepted, report.reason_code, report.reason = False, err.code, err.message
         return report, None, err.message
+
+
+def _duplicate_hook(engine: Engine, supplier_id: int | None):
+    def earlier_invoice(invoice: DomainInvoice) -> str | None:
+        with session_scope(engine) as session:
+            earlier = _earlier(session, invoice, supplier_id)
+            if earlier is None:
+                return None
+            label = InvoiceStatus(earlier.status).label
+            return f"Rechnung {earlier.number} (Eingang Nr. {earlier.id}, {label})"
+
+    return earlier_invoice
 
 
 def _earlier(session: Session, invoice: DomainInvoice, supplier_id: int | None) -> Invoice | None:
@@ -82,6 +94,11 @@ def _earlier(session: Session, invoice: DomainInvoice, supplier_id: int | None) 
     else:
         return None
     return session.exec(query.order_by(Invoice.id)).first()
+
+
+def _invoice_of_bytes(session: Session, data: bytes) -> Invoice | None:
+    query = select(Invoice).join(Document, Document.id == Invoice.document_id).where(Document.sha256 == sha256_hex(data))
+    return session.exec(query).first()
 
 
 def _message(row: Invoice, duplicate: bool) -> str:
@@ -138,21 +155,26 @@ async def submit(
     """Hand in one invoice. Never raises for bad input: a rejected result carries the report."""
     actor = f"supplier:{supplier_id}" if supplier_id is not None else "intake"
     with session_scope(engine) as session:
-        document, created = store_document(session, store, data, filename, media_type)
-        row = None if created else session.exec(select(Invoice).where(Invoice.document_id == document.id)).first()
-        duplicate = row is not None
-        if row is None:
-            report, invoice, reason = await asyncio.to_thread(_check, data)
-            row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
-        else:
-            invoice = None
+        row = _invoice_of_bytes(session, data)
+        prefixes = list(session.exec(select(City.leitweg_coarse)))
+    invoice = None
+    duplicate = row is not None
+    if row is None:
+        # validation runs outside any write transaction: it takes a while
+        report, invoice, reason = await asyncio.to_thread(_check, data, prefixes, _duplicate_hook(engine, supplier_id))
+        with session_scope(engine) as session:
+            document, created = store_document(session, store, data, filename, media_type)
+            row = None if created else _invoice_of_bytes(session, data)
+            duplicate = row is not None  # the same bytes arrived at the same moment
+            if row is None:
+                row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
     if row.accepted and InvoiceStatus(row.status) not in FINAL_STATUSES:
         # also for a duplicate: a start lost to a crash is made up; a second start is a no-op
         handle = await start_approval(temporal_client, row.id, queue=task_queue)
         if row.workflow_id != handle.id:
             with session_scope(engine) as session:
                 row = update_invoice(session, row.id, actor=actor, action="workflow.started", workflow_id=handle.id)
-    if invoice is not None and invoice.is_credit_note:
+    if invoice is not None and not duplicate and invoice.is_credit_note:
         await _withdraw_credited(engine, temporal_client, row, invoice)
     return _result(row, duplicate)
 

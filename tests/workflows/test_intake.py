@@ -69,6 +69,14 @@ async def test_accepted_invoice_starts_its_approval_and_a_second_upload_is_the_s
     with session_scope(wf.engine) as session:
         assert len(session.exec(select(Invoice).where(Invoice.number == "123456XX")).all()) == 1
 
+    # the same invoice in other bytes: a new intake, flagged as a suspected duplicate
+    resent = await hand_in(wf, data.replace(b"<rsm:ExchangedDocument>", b"<rsm:ExchangedDocument> "), supplier)
+    assert not resent.duplicate and resent.invoice_id != result.invoice_id
+    checks = {c["code"]: c for c in resent.report["business"]}
+    assert checks["duplicate.suspected"]["ok"] is False
+    with session_scope(wf.engine) as session:
+        assert session.get(Invoice, resent.invoice_id).duplicate_of_id == result.invoice_id
+
 
 async def test_unreadable_upload_is_stored_and_rejected_with_a_report(wf, supplier):
     result = await hand_in(wf, b"%PDF-1.7 kaputt", supplier, filename="rechnung.pdf", media_type="application/pdf")
