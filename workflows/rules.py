@@ -115,32 +115,31 @@ def check_decision(state: ApprovalState, decision: Decision, today: date) -> str
 
     principal = _principal(state, staff, decision.user, today_principals)
     _check_content(state, staff, decision)
-    acting = decision.user
-    if state.step is Step.ARITHMETIC_REVIEW and not state.same_person_factual_and_arithmetic_allowed:
-        if acting == state.factual_reviewer:
+    _check_four_eyes(state, decision.user)
+    if state.step is Step.PAYMENT_ORDER and decision.action is Action.APPROVE:
+        # a substitute orders within the absent colleague's Wertgrenze
+        member = staff.members.get(principal or decision.user)
+        grants = grants_for_step(member, Step.PAYMENT_ORDER, state.department) if member else []
+        if not any(covers(g, state.gross_amount) for g in grants):
+            limits = [g.approval_limit for g in grants if g.approval_limit is not None]
+            limit = format_eur(max(limits)) if limits else "—"
             raise refuse(
-                Refusal.FOUR_EYES,
-                "In Ihrer Stadt darf die rechnerische Prüfung nicht von derselben Person wie die sachliche "
-                "Prüfung erfolgen (Vier-Augen-Prinzip).",
+                Refusal.LIMIT,
+                f"Ihre Wertgrenze ({limit}) deckt den Bruttobetrag von {format_eur(state.gross_amount)} nicht.",
             )
-    if state.step is Step.PAYMENT_ORDER:
-        if acting == state.factual_reviewer:
-            raise refuse(
-                Refusal.FOUR_EYES,
-                "Sie haben die sachliche Prüfung vorgenommen und dürfen diese Rechnung nicht anordnen "
-                "(Vier-Augen-Prinzip).",
-            )
-        if decision.action is Action.APPROVE:
-            member = staff.members.get(principal or acting)
-            grants = grants_for_step(member, Step.PAYMENT_ORDER, state.department) if member else []
-            if not any(covers(g, state.gross_amount) for g in grants):
-                limits = [g.approval_limit for g in grants if g.approval_limit is not None]
-                limit = format_eur(max(limits)) if limits else "—"
-                raise refuse(
-                    Refusal.LIMIT,
-                    f"Ihre Wertgrenze ({limit}) deckt den Bruttobetrag von {format_eur(state.gross_amount)} nicht.",
-                )
     return principal
+
+
+def _check_four_eyes(state: ApprovalState, acting: str) -> None:
+    if acting != state.factual_reviewer:
+        return
+    if state.step is Step.PAYMENT_ORDER:
+        message = "Sie haben die sachliche Prüfung vorgenommen und dürfen diese Rechnung nicht anordnen"
+    elif state.step is Step.ARITHMETIC_REVIEW and not state.same_person_factual_and_arithmetic_allowed:
+        message = "In Ihrer Stadt darf die rechnerische Prüfung nicht von derselben Person wie die sachliche Prüfung erfolgen"
+    else:
+        return
+    raise refuse(Refusal.FOUR_EYES, f"{message} (Vier-Augen-Prinzip).")
 
 
 def _principal(state: ApprovalState, staff: CityStaff, login: str, principals: list[str]) -> str | None:
