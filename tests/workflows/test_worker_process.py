@@ -22,11 +22,11 @@ from conftest import ASSIGNMENT, REPO, worker_env
 pytestmark = [pytest.mark.temporal, pytest.mark.slow]
 
 
-def start_worker(ctx, log_path) -> subprocess.Popen:
+def start_worker(ctx, log_path, command=("worker.py",)) -> subprocess.Popen:
     log = open(log_path, "ab")
-    return subprocess.Popen(
-        [sys.executable, str(REPO / "worker.py")], env=worker_env(ctx), cwd=ctx.tmp, stdout=log, stderr=log
-    )
+    env = worker_env(ctx)
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.Popen([sys.executable, *command], env=env, cwd=REPO, stdout=log, stderr=log)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -81,9 +81,10 @@ async def test_killed_worker_is_replaced_and_nothing_runs_twice(wf_without_worke
 
 
 async def test_sigterm_stops_the_worker_cleanly(wf_without_worker):
+    """`rechnungslauf worker` (through the CLI dispatcher) works the queue and stops on SIGTERM."""
     ctx = wf_without_worker
     log = ctx.tmp / "worker.log"
-    process = start_worker(ctx, log)
+    process = start_worker(ctx, log, command=("-m", "cli", "worker"))
     try:
         invoice = ctx.invoice()
         await ctx.start(invoice)
