@@ -34,7 +34,9 @@ class Money(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        value = value if isinstance(value, Decimal) else Decimal(str(value))
+        if isinstance(value, float):
+            raise TypeError("Geldbeträge sind Decimal, nie float.")
+        value = value if isinstance(value, Decimal) else Decimal(value)
         return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):

@@ -3,6 +3,8 @@
 from datetime import datetime
 from decimal import Decimal
 
+import threading
+
 import pytest
 from sqlalchemy import text
 
@@ -134,3 +136,30 @@ def test_cli_audit_verify(trail, monkeypatch, capsys):
     assert cli.main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert f"invoice:{ids[0]}, Ereignis 2" in err and "audit.hash" in err
+
+
+def test_concurrent_appends_do_not_fork_a_chain(trail):
+    database, ids = trail
+    workers, each = 6, 5
+    barrier = threading.Barrier(workers)
+    errors = []
+
+    def append(n):
+        try:
+            barrier.wait(timeout=30)
+            for k in range(each):
+                with session_scope(database.engine) as session:
+                    append_event(session, ids[0], f"clerk{n}", "note.added", after={"k": k})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with session_scope(database.engine) as session:
+        events = events_of(session, ids[0])
+        assert [e.seq for e in events] == list(range(1, 4 + workers * each + 1))
+        assert verify_chains(session) == []

@@ -44,6 +44,12 @@ def test_money_is_stored_exactly(database, store, amount):
         assert str(value) == amount
 
 
+def test_float_amounts_are_refused(database, store):
+    with pytest.raises(Exception, match="nie float"):
+        with session_scope(database.engine) as session:
+            make_invoice(session, store, b"<float/>", amount_due=0.1)
+
+
 def test_create_invoice_is_idempotent_per_document(database, store):
     with session_scope(database.engine) as session:
         first = make_invoice(session, store, b"<a/>", number="A-1")
