@@ -22,7 +22,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from domain.status import STEP_STATUS, InvoiceStatus, Step
     from workflows.activities import ApprovalActivities
-    from workflows.deadlines import add_working_days, skonto_kept, skonto_mark_at, skonto_near
+    from workflows.deadlines import add_working_days, skonto_kept, skonto_mark_at, skonto_near, task_due
     from workflows.decisions import Action, Decision, DecisionResult, Refusal, Withdrawal, refuse
     from workflows.model import (
         ApprovalInput,
@@ -136,7 +136,8 @@ class InvoiceApproval:
             ApprovalActivities.open_task,
             TaskSpec(
                 key=s.task_key, invoice_id=s.invoice_id, step=step, city=s.city, department=s.department,
-                group_role=STEP_ROLES[step][0], due_at=remind_at, skonto_date=s.skonto_date,
+                group_role=STEP_ROLES[step][0], due_at=task_due(remind_at, s.due_date, s.skonto_date),
+                skonto_date=s.skonto_date,
                 skonto_near=s.skonto_near, treasury=s.treasury,
             ),
         )

@@ -37,6 +37,15 @@ def skonto_mark_at(skonto_date: date | None, tz_sample: datetime, days: int = SK
     return datetime(day.year, day.month, day.day, tzinfo=tz_sample.tzinfo)
 
 
+def task_due(remind_at: datetime, due_date: date | None, skonto_date: date | None) -> datetime:
+    """When a task is due: at the reminder, or earlier when the invoice's payment or Skonto
+    deadline comes first (the deadline's morning), so those invoices sort to the top."""
+    deadlines = [remind_at] + [
+        datetime(d.year, d.month, d.day, tzinfo=remind_at.tzinfo) for d in (due_date, skonto_date) if d is not None
+    ]
+    return min(deadlines)
+
+
 def skonto_kept(skonto_date: date | None, ordered_on: date) -> bool | None:
     """Whether the Anordnung came in time for the discount; None when there is no Skonto."""
     return None if skonto_date is None else ordered_on <= skonto_date

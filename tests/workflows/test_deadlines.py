@@ -12,7 +12,7 @@ from domain.status import InvoiceStatus, Step
 from storage.db import session_scope
 from storage.models import Task, User
 from workflows.decisions import Action
-from workflows.deadlines import add_working_days, skonto_kept, skonto_near
+from workflows.deadlines import add_working_days, skonto_kept, skonto_near, task_due
 
 from conftest import ASSIGNMENT
 
@@ -37,6 +37,13 @@ def test_skonto_near_and_kept():
     assert skonto_kept(None, date(2026, 12, 11)) is None
 
 
+def test_task_due_is_the_earliest_deadline():
+    remind = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+    assert task_due(remind, None, None) == remind
+    assert task_due(remind, date(2026, 12, 15), date(2026, 11, 25)) == datetime(2026, 11, 25, tzinfo=UTC)
+    assert task_due(remind, date(2026, 11, 26), None) == datetime(2026, 11, 26, tzinfo=UTC)
+
+
 async def _wait_for(predicate, timeout: float = 20):
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -52,7 +59,7 @@ async def test_reminder_escalation_and_skonto_mark_after_virtual_days(wf):
     state = await wf.wait_step(invoice, Step.FACTUAL_REVIEW)
     assert not (state.reminded or state.escalated or state.skonto_near)
     [task] = wf.tasks(invoice)
-    assert task.due_at.date() >= date.today() + timedelta(days=7)  # five working days
+    assert task.due_at.date() == skonto  # the Skonto deadline comes before the reminder
     assert not task.reminded
 
     # ten days later (at least five working days, whatever today is): reminded, and Skonto
