@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -47,6 +47,10 @@ def to_json_value(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, default=_plain))
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -89,7 +93,7 @@ def append_event(
         chain=chain,
         invoice_id=invoice_id,
         seq=(head.seq + 1) if head else 1,
-        at=(at or utcnow()).replace(tzinfo=None),
+        at=_naive_utc(at) if at else utcnow(),
         actor=actor,
         action=action,
         before=to_json_value(before),

@@ -43,17 +43,6 @@ class TestDatabase:
     schema: str | None = None
 
 
-def postgres_available() -> bool:
-    try:
-        engine = create_engine(PG_SERVER)
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
 @contextmanager
 def fresh_database(kind: str, tmp_path: Path, migrate: bool = True) -> Iterator[TestDatabase]:
     if kind == "sqlite":

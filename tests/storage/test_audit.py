@@ -1,6 +1,6 @@
 """The audit trail is a hash chain per invoice: any edit or deletion by SQL is found and named."""
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import threading
@@ -122,6 +122,10 @@ def test_system_chain_and_explicit_time(database):
         at = datetime(2026, 11, 21, 23, 5, 7, 123456)
         event = append_event(session, None, "config", "config.loaded", after={"n": 1}, at=at)
         assert event.chain == "system" and event.seq == 1
+    with session_scope(database.engine) as session:
+        berlin = append_event(session, None, "config", "config.loaded",
+                              at=datetime(2026, 11, 22, 0, 30, tzinfo=timezone(timedelta(hours=1))))
+        assert berlin.at == datetime(2026, 11, 21, 23, 30)  # stored as naive UTC
     with session_scope(database.engine) as session:
         assert events_of(session, None)[0].at == at
         assert verify_chains(session) == []
