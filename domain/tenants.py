@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from stdnum.eu import vat
 
 from domain.leitweg import LeitwegId
 from domain.status import Role
@@ -158,6 +159,23 @@ class SupplierConfig(_Strict):
     email: str | None = None
     creditors: dict[str, str] = Field(default_factory=dict)  # city key -> Kreditorennummer
     tokens: list[str] = Field(default_factory=list)  # demo only: plain API tokens, stored as SHA-256
+
+    @field_validator("vat_id")
+    @classmethod
+    def _valid_vat_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        compact = vat.compact(value)
+        if not vat.is_valid(compact):
+            raise ValueError(f"„{value}“ ist keine gültige Umsatzsteuer-Identifikationsnummer.")
+        return compact
+
+    @field_validator("tokens")
+    @classmethod
+    def _long_tokens(cls, value: list[str]) -> list[str]:
+        if any(len(token) < 16 for token in value):
+            raise ValueError("Ein API-Token muss mindestens 16 Zeichen lang sein.")
+        return value
 
 
 class TenantConfig(_Strict):

@@ -157,6 +157,8 @@ def test_reload_applies_changes_and_removes_what_the_file_no_longer_says(databas
         (lambda raw: raw["groups"][0]["members"].append("niemand"), "unbekannter Benutzer „niemand“"),
         (lambda raw: raw["cities"][1].update(leitweg_id=raw["cities"][0]["leitweg_id"]), "passt nicht"),
         (lambda raw: raw["users"].append(dict(raw["users"][0])), "doppelt"),
+        (lambda raw: raw["suppliers"][0].update(vat_id="DE812345670"), "Umsatzsteuer-Identifikationsnummer"),
+        (lambda raw: raw["suppliers"][0].update(tokens=["kurz"]), "16 Zeichen"),
         (lambda raw: raw["substitutes"][0].update({"to": raw["substitutes"][0]["from"].replace(year=2020)}), "Ende"),
     ],
 )
