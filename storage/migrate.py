@@ -36,3 +36,11 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def new_revision(message: str, url: str | None = None) -> None:
+    """For developers after changing models.py: write the next migration from the difference
+    between the models and a database at head (review it before committing)."""
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), "head")
+    command.revision(alembic_config(engine), message=message, autogenerate=True)
