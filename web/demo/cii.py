@@ -63,6 +63,8 @@ def to_cii(invoice: Invoice, *, guideline: str | None = None) -> bytes:
         item.settlement.monetary_summation.total_amount = line.net_amount
         doc.trade.items.add(item)
 
+    if invoice.delivery and invoice.delivery.actual_delivery_date:
+        doc.trade.delivery.event.occurrence = invoice.delivery.actual_delivery_date
     settlement = doc.trade.settlement
     settlement.payment_reference = invoice.payment.remittance_information
     settlement.currency_code = invoice.currency

@@ -17,6 +17,7 @@ from domain.invoice import (
     Buyer,
     Contact,
     CreditTransfer,
+    Delivery,
     DocumentTotals,
     Identifier,
     Invoice,
@@ -114,6 +115,7 @@ def build_invoice(rng: random.Random, number: str, recipient: Recipient, supplie
         due_date=issue_date + timedelta(days=30), buyer_reference=recipient.leitweg_id,
         purchase_order_reference=f"BE-{rng.randint(10000, 99999)}",
         payment_terms=terms, payment_terms_detail=parse_payment_terms(terms),
+        delivery=Delivery(actual_delivery_date=issue_date - timedelta(days=rng.randint(1, 10))),
         business_process=PEPPOL_PROCESS, specification_id=XRECHNUNG_3,
         seller=Seller(
             name=supplier.name, vat_id=supplier.vat_id,

@@ -80,6 +80,8 @@ def to_ubl(invoice: Invoice) -> bytes:
     _address(buyer, invoice.buyer.address)
     _add(_add(buyer, "PartyLegalEntity"), "RegistrationName", invoice.buyer.name)
 
+    if invoice.delivery and invoice.delivery.actual_delivery_date:
+        _add(_add(root, "Delivery"), "ActualDeliveryDate", invoice.delivery.actual_delivery_date.isoformat())
     means = _add(root, "PaymentMeans")
     _add(means, "PaymentMeansCode", invoice.payment.means_code)
     _add(means, "PaymentID", invoice.payment.remittance_information)
