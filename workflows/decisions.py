@@ -7,10 +7,11 @@ A decision is a Temporal Update on the workflow `invoice-<id>`; its validator re
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -86,6 +87,7 @@ class Refusal(StrEnum):
     UNKNOWN_DEPARTMENT = "decision.unknown_department"
     TOO_LATE = "decision.too_late"
     NO_WORKFLOW = "decision.no_workflow"
+    UNAVAILABLE = "decision.unavailable"
 
 
 class DecisionRefused(Exception):
@@ -115,21 +117,28 @@ def _refusal_from(err: BaseException) -> DecisionRefused:
     raise err
 
 
-async def decide(client: Client, invoice_id: int, decision: Decision) -> DecisionResult:
+async def _update(client: Client, invoice_id: int, name: str, arg: BaseModel, result_type: type, timeout: float):
+    handle = client.get_workflow_handle(workflow_id(invoice_id))
+    try:
+        return await asyncio.wait_for(handle.execute_update(name, arg, result_type=result_type), timeout)
+    except (WorkflowUpdateFailedError, RPCError) as err:
+        raise _refusal_from(err) from err
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:  # no worker serves the queue
+        raise DecisionRefused(
+            Refusal.UNAVAILABLE,
+            "Das Freigabeverfahren antwortet gerade nicht; bitte prüfen Sie den Stand der Rechnung "
+            "in einigen Minuten, bevor Sie erneut entscheiden.",
+        ) from err
+
+
+async def decide(client: Client, invoice_id: int, decision: Decision, *, timeout: float = 60) -> DecisionResult:
     """Send a decision; returns once it is recorded, raises `DecisionRefused` otherwise."""
-    handle = client.get_workflow_handle(workflow_id(invoice_id))
-    try:
-        return await handle.execute_update("decide", decision, result_type=DecisionResult)
-    except (WorkflowUpdateFailedError, RPCError) as err:
-        raise _refusal_from(err) from err
+    return await _update(client, invoice_id, "decide", decision, DecisionResult, timeout)
 
 
-async def withdraw(client: Client, invoice_id: int, withdrawal: Withdrawal) -> InvoiceStatus:
-    handle = client.get_workflow_handle(workflow_id(invoice_id))
-    try:
-        return await handle.execute_update("withdraw", withdrawal, result_type=InvoiceStatus)
-    except (WorkflowUpdateFailedError, RPCError) as err:
-        raise _refusal_from(err) from err
+async def withdraw(client: Client, invoice_id: int, withdrawal: Withdrawal, *, timeout: float = 60) -> InvoiceStatus:
+    """Withdraw the invoice (supplier, credit note); returns the final status."""
+    return await _update(client, invoice_id, "withdraw", withdrawal, InvoiceStatus, timeout)
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from domain.leitweg import LeitwegId
 from domain.status import InvoiceStatus, Step
 from storage.db import session_scope
 from storage.models import ExportRecord, Invoice, TaskState, User
-from workflows.decisions import Action, DecisionRefused, Refusal, Withdrawal, withdraw
+from workflows.decisions import Action, Decision, DecisionRefused, Refusal, Withdrawal, decide, withdraw
 
 from conftest import ASSIGNMENT, ETT, RAS_HAUPTAMT
 
@@ -311,3 +311,14 @@ async def test_other_city_cannot_decide_even_with_the_role(wf):
     await refused(wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.sach2", account_assignment=ASSIGNMENT),
                   Refusal.OTHER_CITY)
     await wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ras.sach", account_assignment=ASSIGNMENT)
+
+
+async def test_decision_without_a_running_worker_times_out_with_a_clear_answer(wf_without_worker):
+    ctx = wf_without_worker
+    invoice = ctx.invoice()
+    await ctx.start(invoice)  # nobody serves this queue
+    with pytest.raises(DecisionRefused) as info:
+        await decide(ctx.client, invoice, Decision(step=Step.FACTUAL_REVIEW, action=Action.APPROVE, user="ett.sach2",
+                                                   account_assignment=ASSIGNMENT), timeout=2)
+    assert info.value.code == Refusal.UNAVAILABLE
+    await ctx.client.get_workflow_handle(f"invoice-{invoice}").terminate("Test beendet")
