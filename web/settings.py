@@ -11,11 +11,15 @@ from pydantic import BaseModel, Field
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "ja", "on")
+# environment variable -> setting (pydantic converts the text)
+ENVIRONMENT = {
+    "DATABASE_URL": "database_url",
+    "RECHNUNGSLAUF_DOCUMENTS": "documents_root",
+    "TEMPORAL_ADDRESS": "temporal_address",
+    "TEMPORAL_NAMESPACE": "temporal_namespace",
+    "RECHNUNGSLAUF_SESSION_SECRET": "session_secret",
+    "RECHNUNGSLAUF_MAX_UPLOAD_BYTES": "max_upload_bytes",
+}
 
 
 class WebSettings(BaseModel):
@@ -34,21 +38,9 @@ class WebSettings(BaseModel):
     @classmethod
     def from_env(cls, **overrides) -> WebSettings:
         """Settings from RECHNUNGSLAUF_* variables; keyword arguments win."""
-        values: dict = {}
-        env = os.environ
-        if "DATABASE_URL" in env:
-            values["database_url"] = env["DATABASE_URL"]
-        if "RECHNUNGSLAUF_DOCUMENTS" in env:
-            values["documents_root"] = Path(env["RECHNUNGSLAUF_DOCUMENTS"])
-        if "TEMPORAL_ADDRESS" in env:
-            values["temporal_address"] = env["TEMPORAL_ADDRESS"]
-        if "TEMPORAL_NAMESPACE" in env:
-            values["temporal_namespace"] = env["TEMPORAL_NAMESPACE"]
-        if "RECHNUNGSLAUF_SESSION_SECRET" in env:
-            values["session_secret"] = env["RECHNUNGSLAUF_SESSION_SECRET"]
-        if "RECHNUNGSLAUF_MAX_UPLOAD_BYTES" in env:
-            values["max_upload_bytes"] = int(env["RECHNUNGSLAUF_MAX_UPLOAD_BYTES"])
-        if "RECHNUNGSLAUF_SECURE_COOKIES" in env:
-            values["secure_cookies"] = _env_bool("RECHNUNGSLAUF_SECURE_COOKIES", True)
+        values: dict = {field: os.environ[name] for name, field in ENVIRONMENT.items() if name in os.environ}
+        secure = os.environ.get("RECHNUNGSLAUF_SECURE_COOKIES")
+        if secure is not None:
+            values["secure_cookies"] = secure.strip().lower() in ("1", "true", "yes", "ja", "on")
         values.update(overrides)
         return cls(**values)

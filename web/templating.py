@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -16,32 +17,16 @@ from web.history import action_label, actor_label
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 
-def _status_label(value: str | None) -> str:
-    try:
-        return InvoiceStatus(value).label
-    except ValueError:
-        return value or ""
+def _label(enum: type[StrEnum], attribute: str = "label"):
+    """A filter: the German label of a stored enum value; unknown values as written."""
 
+    def label(value: str | None) -> str:
+        try:
+            return getattr(enum(value), attribute)
+        except ValueError:
+            return value or ""
 
-def _supplier_status_label(value: str | None) -> str:
-    try:
-        return InvoiceStatus(value).supplier_label
-    except ValueError:
-        return value or ""
-
-
-def _step_label(value: str | None) -> str:
-    try:
-        return Step(value).label
-    except ValueError:
-        return value or ""
-
-
-def _role_label(value: str | None) -> str:
-    try:
-        return Role(value).label
-    except ValueError:
-        return value or ""
+    return label
 
 
 def url_with(request: Request, **changes: object) -> str:
@@ -59,10 +44,10 @@ def make_templates() -> Jinja2Templates:
     env.globals["url_with"] = url_with
     env.filters.update(FILTERS)
     env.filters.update(
-        status_label=_status_label,
-        supplier_status=_supplier_status_label,
-        step_label=_step_label,
-        role_label=_role_label,
+        status_label=_label(InvoiceStatus),
+        supplier_status=_label(InvoiceStatus, "supplier_label"),
+        step_label=_label(Step),
+        role_label=_label(Role),
         invoice_type=lambda code: codes.label(codes.INVOICE_TYPES, code),
         payment_means=lambda code: codes.label(codes.PAYMENT_MEANS, code),
         vat_category=lambda code: codes.label(codes.VAT_CATEGORIES, code),

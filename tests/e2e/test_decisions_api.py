@@ -11,9 +11,11 @@ import time
 import httpx
 import pytest
 
+from storage.db import session_scope
+from storage.models import Department, Invoice
 from tests.e2e.invoices import xrechnung
 from tests.web.helpers import csrf_of, store_invoice
-from tests.web.tenants import PASSWORD, SUPPLIER_TOKENS
+from tests.web.tenants import ETTLINGEN_CITY, PASSWORD, SUPPLIER_TOKENS
 from workflows.client import connect, start_approval
 
 pytestmark = [pytest.mark.temporal, pytest.mark.slow]
@@ -56,6 +58,13 @@ def wait_for(http, invoice_id: int, headers, status: str, timeout: float = 60) -
             assert body.get("status") == status, body
             return body
         time.sleep(0.3)
+
+
+def department_of(stack, invoice_id: int) -> str | None:
+    with session_scope(stack.engine) as session:
+        row = session.get(Invoice, invoice_id)
+        department = session.get(Department, row.department_id) if row.department_id else None
+        return department.key if department else None
 
 
 def decide(http, invoice_id: int, headers, step: str, action: str = "approve", **extra):
@@ -114,3 +123,20 @@ def test_comments_and_unknown_actions(stack, http, tokens):
     assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
     elsewhere = decide(http, invoice_id, tokens["anna"], "factual_review", "forward", target_department="gibt-es-nicht")
     assert elsewhere.status_code == 422 and elsewhere.json()["code"] == "decision.unknown_department"
+
+
+def test_intake_assigns_a_department_then_forwarding_moves_it(stack, http, tokens):
+    tokens.setdefault("eva", personal_token(stack.base_url, "eva"))
+    invoice_id = approval_started(stack, xrechnung(ETTLINGEN_CITY))  # no Feinadressierung: Rechnungseingang
+    wait_for(http, invoice_id, tokens["eva"], "received")
+    deadline = time.monotonic() + 60
+    while (answer := decide(http, invoice_id, tokens["eva"], "intake", "assign", target_department="bauamt")).status_code != 200:
+        assert answer.json()["code"] in ("decision.busy", "decision.step_passed") and time.monotonic() < deadline, answer.text
+        time.sleep(0.3)
+    wait_for(http, invoice_id, tokens["anna"], "in_factual_review")
+    moved = decide(http, invoice_id, tokens["anna"], "factual_review", "forward", target_department="schulen", comment="Schulsache")
+    assert moved.status_code == 200, moved.text
+    deadline = time.monotonic() + 60
+    while department_of(stack, invoice_id) != "schulen":
+        assert time.monotonic() < deadline, "the invoice did not move to the Schulamt"
+        time.sleep(0.3)
