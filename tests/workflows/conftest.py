@@ -51,9 +51,10 @@ ETT_BAU = LeitwegId.build("08215017", "AMT60")
 RAS = LeitwegId.build("08216043")
 RAS_HAUPTAMT = LeitwegId.build("08216043", "AMT10")
 
-# invoice ids unique across the session: workflow ids ("invoice-<id>") live on one shared server
-_ids = itertools.count(int(time.time() * 1000) % 10**9 * 100)
-_blocks = itertools.count(int(time.time() * 1000) % 10**9 * 100 + 10**12, 10_000)
+# invoice ids unique across the session: workflow ids ("invoice-<id>") live on one shared
+# (in-memory) server; all below PostgreSQL's integer limit
+_ids = itertools.count(1_000_000)
+_blocks = itertools.count(1_000_000_000, 100_000)
 
 
 def tenants(outbox: Path, **city_settings) -> dict:
@@ -216,8 +217,14 @@ def city_settings() -> dict:
 
 
 @pytest.fixture
-def database_setup(tmp_path, city_settings):
-    with fresh_database("sqlite", tmp_path) as db:
+def db_kind() -> str:
+    """The database of a test (parametrize indirectly with "postgres" for the PostgreSQL run)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_setup(tmp_path, city_settings, db_kind):
+    with fresh_database(db_kind, tmp_path) as db:
         with session_scope(db.engine) as session:
             load_config(session, tenants(tmp_path / "outbox", **city_settings))
         yield db

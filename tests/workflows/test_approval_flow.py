@@ -34,6 +34,7 @@ async def refused(coro, code: Refusal) -> DecisionRefused:
     return info.value
 
 
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_happy_path_exports_once_and_archives(wf):
     invoice = wf.invoice(skonto_date=date.today() + timedelta(days=20))
     handle = await wf.start(invoice)

@@ -35,6 +35,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_killed_worker_is_replaced_and_nothing_runs_twice(wf_without_worker):
     ctx = wf_without_worker
     log = ctx.tmp / "worker.log"
