@@ -117,7 +117,7 @@ class ApprovalActivities:
                 city_name=city.name if city else None,
                 department=department.key if department else None,
                 problem=problem,
-                gross_amount=invoice.amount_due if invoice.amount_due is not None else invoice.gross_total or 0,
+                gross_amount=invoice.gross_total if invoice.gross_total is not None else invoice.amount_due or 0,
                 currency=invoice.currency or "EUR",
                 due_date=invoice.due_date,
                 skonto_date=invoice.skonto_date,

@@ -134,6 +134,7 @@ class Ctx:
         skonto_date: date | None = None,
         due_date: date | None = None,
         data: bytes | None = None,
+        amount_due: Decimal | None = None,
     ) -> int:
         """An accepted invoice row over a real stored original (the official sample, made unique)."""
         invoice_id = next(_ids)
@@ -143,7 +144,7 @@ class Ctx:
             document, _ = store_document(session, self.store, original, "rechnung.xml", "application/xml")
             create_invoice(
                 session, document.id, id=invoice_id, supplier_id=supplier, buyer_reference=str(leitweg) if leitweg else None,
-                number=f"R-{invoice_id}", currency="EUR", gross_total=gross, amount_due=gross,
+                number=f"R-{invoice_id}", currency="EUR", gross_total=gross, amount_due=amount_due or gross,
                 net_total=gross, skonto_date=skonto_date, due_date=due_date, accepted=True,
             )
         return invoice_id

@@ -190,7 +190,8 @@ async def _to_payment_order(wf, invoice):
 
 
 async def test_approval_limit_decides_who_may_order(wf):
-    invoice = wf.invoice(gross=Decimal("7500.00"))
+    # 5 000 EUR paid in advance: the Wertgrenze still counts the gross amount
+    invoice = wf.invoice(gross=Decimal("7500.00"), amount_due=Decimal("2500.00"))
     handle = await wf.start(invoice)
     state = await _to_payment_order(wf, invoice)
     assert not state.treasury  # 50 000 EUR orderers exist in the department
