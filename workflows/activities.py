@@ -18,7 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.approval import ApprovalRecord, Certification
 from domain.leitweg import LeitwegId, LeitwegIdError
-from domain.status import InvoiceStatus, Role, Step
+from domain.status import STEP_STATUS, InvoiceStatus, Role, Step
 from storage.audit import append_event, events_of
 from storage.db import session_scope
 from storage.documents import DocumentStore
@@ -32,6 +32,7 @@ from workflows.model import (
     DecisionRecord,
     ExportSummary,
     Finish,
+    OpenedStep,
     RecomputeSummary,
     RoleGrant,
     Route,
@@ -40,7 +41,7 @@ from workflows.model import (
     TaskMark,
     TaskSpec,
 )
-from workflows.rules import grants_for_step
+from workflows.rules import departmental_orderer_covers, grants_for_step
 
 SYSTEM = "system"
 
@@ -147,44 +148,55 @@ class ApprovalActivities:
 
     @activity.defn(name="open_task")
     def open_task(self, spec: TaskSpec) -> None:
-        """The inbox entry for a step: the department's group whose members hold the role,
-        else the one person who does; the invoice's status moves with it."""
+        """The inbox entry for a step (histories before the `open_step` patch)."""
         with session_scope(self.engine) as session:
-            city = _city(session, spec.city)
-            department = _department(session, city, spec.department)
-            group_id, user_id = self._assignee(session, city, department, spec)
-            task, created = create_task(
-                session, spec.invoice_id, spec.step, key=spec.key, city_id=city.id,
-                department_id=department.id if department else None,
-                assignee_user_id=user_id, assignee_group_id=group_id,
-                due_at=spec.due_at.replace(tzinfo=None), skonto_date=spec.skonto_date,
-            )
-            if not created:
-                return
-            status = {
-                Step.INTAKE: InvoiceStatus.RECEIVED,
-                Step.FACTUAL_REVIEW: InvoiceStatus.IN_FACTUAL_REVIEW,
-                Step.ARITHMETIC_REVIEW: InvoiceStatus.IN_ARITHMETIC_REVIEW,
-                Step.PAYMENT_ORDER: InvoiceStatus.AWAITING_PAYMENT_ORDER,
-            }[spec.step]
-            invoice = get_invoice(session, spec.invoice_id)
-            if invoice.status != status.value:
-                update_invoice(session, spec.invoice_id, actor=SYSTEM, action=f"status.{status.value}", status=status.value)
-            append_once(
-                session, spec.invoice_id, spec.key, SYSTEM, "task.opened",
-                step=spec.step.value, department=spec.department, due_at=spec.due_at.isoformat(),
-                skonto_near=spec.skonto_near, treasury=spec.treasury, group_id=group_id, user_id=user_id,
-            )
-            if spec.treasury:
-                append_once(
-                    session, spec.invoice_id, f"{spec.key}:treasury", SYSTEM, "task.escalated_to_treasury",
-                    detail="Der Betrag liegt über jeder Wertgrenze des Amtes: die Anordnung obliegt der Kämmerei.",
+            self._open(session, spec, city_staff(session, spec.city))
+
+    @activity.defn(name="open_step")
+    def open_step(self, spec: TaskSpec) -> OpenedStep:
+        """Load the staff snapshot, decide whether the Anordnung is the treasury's, and open
+        the task: one activity, one transaction."""
+        with session_scope(self.engine) as session:
+            staff = city_staff(session, spec.city)
+            if spec.step is Step.PAYMENT_ORDER and spec.amount is not None:
+                spec = spec.model_copy(
+                    update={"treasury": not departmental_orderer_covers(staff, spec.department, spec.amount)}
                 )
+            self._open(session, spec, staff)
+            return OpenedStep(staff=staff, treasury=spec.treasury)
+
+    def _open(self, session: Session, spec: TaskSpec, staff: CityStaff) -> None:
+        """The department's group whose members hold the role gets the task, else the one
+        person who does; the invoice's status moves with it."""
+        city = _city(session, spec.city)
+        department = _department(session, city, spec.department)
+        group_id, user_id = self._assignee(session, city, department, spec, staff)
+        task, created = create_task(
+            session, spec.invoice_id, spec.step, key=spec.key, city_id=city.id,
+            department_id=department.id if department else None,
+            assignee_user_id=user_id, assignee_group_id=group_id,
+            due_at=spec.due_at.replace(tzinfo=None), skonto_date=spec.skonto_date,
+        )
+        if not created:
+            return
+        status = STEP_STATUS[spec.step]
+        invoice = get_invoice(session, spec.invoice_id)
+        if invoice.status != status.value:
+            update_invoice(session, spec.invoice_id, actor=SYSTEM, action=f"status.{status.value}", status=status.value)
+        append_once(
+            session, spec.invoice_id, spec.key, SYSTEM, "task.opened",
+            step=spec.step.value, department=spec.department, due_at=spec.due_at.isoformat(),
+            skonto_near=spec.skonto_near, treasury=spec.treasury, group_id=group_id, user_id=user_id,
+        )
+        if spec.treasury:
+            append_once(
+                session, spec.invoice_id, f"{spec.key}:treasury", SYSTEM, "task.escalated_to_treasury",
+                detail="Der Betrag liegt über jeder Wertgrenze des Amtes: die Anordnung obliegt der Kämmerei.",
+            )
 
     def _assignee(
-        self, session: Session, city: City, department: Department | None, spec: TaskSpec
+        self, session: Session, city: City, department: Department | None, spec: TaskSpec, staff: CityStaff
     ) -> tuple[int | None, int | None]:
-        staff = city_staff(session, city.key)
         dept_key = department.key if department else None
         role = Role.TREASURY_ADMIN if spec.treasury else spec.group_role
         eligible = sorted(
@@ -358,7 +370,7 @@ class ApprovalActivities:
 
     def all(self) -> list:
         return [
-            self.route_invoice, self.load_staff, self.open_task, self.mark_task, self.record_decision,
+            self.route_invoice, self.load_staff, self.open_task, self.open_step, self.mark_task, self.record_decision,
             self.finish, self.recompute, self.export_invoice,
         ]
 

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.rules import STEP_ROLES, check_decision, departmental_orderer_covers
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
+OPEN_STEP_PATCH = "open-step"
 EXPORT_TIMEOUT = timedelta(minutes=5)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
@@ -117,7 +118,10 @@ class InvoiceApproval:
         s, route = self._state, self._route
         assert route is not None and s.city is not None
         s.busy = True
-        s.staff = await self._activity(ApprovalActivities.load_staff, s.city)
+        # one activity instead of load_staff + open_task since "open-step"; older runs replay the old way
+        combined = workflow.patched(OPEN_STEP_PATCH)
+        if not combined:
+            s.staff = await self._activity(ApprovalActivities.load_staff, s.city)
         if step is Step.ARITHMETIC_REVIEW:
             s.recomputation = await self._activity(ApprovalActivities.recompute, s.invoice_id)
         now = workflow.now()
@@ -126,21 +130,22 @@ class InvoiceApproval:
         s.task_key = f"{workflow.info().workflow_id}:{self._rounds}:{step.value}"
         s.task_opened_at = now
         s.reminded = s.escalated = False
-        s.treasury = step is Step.PAYMENT_ORDER and not departmental_orderer_covers(
-            s.staff, s.department, s.gross_amount
-        )
         s.skonto_near = skonto_near(s.skonto_date, now.date())
         remind_at = add_working_days(now, route.reminder_days)
         escalate_at = add_working_days(now, route.escalation_days)
-        await self._activity(
-            ApprovalActivities.open_task,
-            TaskSpec(
-                key=s.task_key, invoice_id=s.invoice_id, step=step, city=s.city, department=s.department,
-                group_role=STEP_ROLES[step][0], due_at=task_due(remind_at, s.due_date, s.skonto_date),
-                skonto_date=s.skonto_date,
-                skonto_near=s.skonto_near, treasury=s.treasury,
-            ),
+        spec = TaskSpec(
+            key=s.task_key, invoice_id=s.invoice_id, step=step, city=s.city, department=s.department,
+            group_role=STEP_ROLES[step][0], due_at=task_due(remind_at, s.due_date, s.skonto_date),
+            skonto_date=s.skonto_date, skonto_near=s.skonto_near,
         )
+        if combined:
+            opened = await self._activity(ApprovalActivities.open_step, spec.model_copy(update={"amount": s.gross_amount}))
+            s.staff, s.treasury = opened.staff, opened.treasury
+        else:
+            s.treasury = step is Step.PAYMENT_ORDER and not departmental_orderer_covers(
+                s.staff, s.department, s.gross_amount
+            )
+            await self._activity(ApprovalActivities.open_task, spec.model_copy(update={"treasury": s.treasury}))
         s.busy = False  # the step is open for decisions
         mark_skonto_at = None if s.skonto_near else skonto_mark_at(s.skonto_date, now)
         while True:

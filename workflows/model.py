@@ -78,6 +78,12 @@ class TaskSpec(_Model):
     skonto_date: date | None = None
     skonto_near: bool = False
     treasury: bool = False  # Anordnung above every departmental limit: the treasury's task
+    amount: Decimal | None = None  # the gross amount, for open_step to decide `treasury`
+
+
+class OpenedStep(_Model):
+    staff: CityStaff
+    treasury: bool
 
 
 class TaskMark(_Model):

@@ -74,7 +74,10 @@ async def replay(workflow_class, history: WorkflowHistory) -> None:
 
 async def test_recorded_histories_replay_on_current_code():
     histories = recorded()
-    assert {h.workflow_id for h in histories} >= {"replay-happy_path", "replay-withdrawn"}
+    # *_v1: recorded before the "open-step" patch; replaying both proves the patch guards old runs
+    assert {h.workflow_id for h in histories} >= {
+        "replay-happy_path", "replay-withdrawn", "replay-happy_path_v1", "replay-withdrawn_v1",
+    }
     for history in histories:
         await replay(InvoiceApproval, history)
 
