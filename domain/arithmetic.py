@@ -146,40 +146,26 @@ def _signed_sum(items: list[AllowanceCharge]) -> Decimal:
     return sum((ac.amount if ac.is_charge else -ac.amount for ac in items), ZERO)
 
 
+def _allowance_charge_checks(items: list[AllowanceCharge], scope: str) -> list[Check]:
+    """Amount = base x percentage / 100, where both are given."""
+    return [
+        Check(term=Term.ALLOWANCE_CHARGE_AMOUNT, scope=scope, computed=expected, stated=ac.amount, tolerance=ROUNDING_TOLERANCE)
+        for ac in items
+        if (expected := _allowance_charge_amount(ac)) is not None
+    ]
+
+
 def _line_checks(line: InvoiceLine) -> list[Check]:
-    checks: list[Check] = []
+    scope = f"Position {line.id}"
     price = line.price
+    checks: list[Check] = []
     if price.gross_price is not None and price.discount is not None:
-        checks.append(
-            Check(
-                term=Term.NET_PRICE,
-                scope=f"Position {line.id}",
-                computed=price.gross_price - price.discount,
-                stated=price.net_price,
-            )
-        )
-    for ac in line.allowances_charges:
-        expected = _allowance_charge_amount(ac)
-        if expected is not None:
-            checks.append(
-                Check(
-                    term=Term.ALLOWANCE_CHARGE_AMOUNT,
-                    scope=f"Position {line.id}",
-                    computed=expected,
-                    stated=ac.amount,
-                    tolerance=ROUNDING_TOLERANCE,
-                )
-            )
+        checks.append(Check(term=Term.NET_PRICE, scope=scope, computed=price.gross_price - price.discount, stated=price.net_price))
+    checks += _allowance_charge_checks(line.allowances_charges, scope)
     base_quantity = price.base_quantity or Decimal(1)
     computed = to_cent(line.quantity * price.net_price / base_quantity + _signed_sum(line.allowances_charges))
     checks.append(
-        Check(
-            term=Term.LINE_NET_AMOUNT,
-            scope=f"Position {line.id}",
-            computed=computed,
-            stated=line.net_amount,
-            tolerance=ROUNDING_TOLERANCE,
-        )
+        Check(term=Term.LINE_NET_AMOUNT, scope=scope, computed=computed, stated=line.net_amount, tolerance=ROUNDING_TOLERANCE)
     )
     return checks
 
@@ -205,12 +191,7 @@ def recompute(invoice: Invoice) -> Recomputation:
     checks: list[Check] = []
     for line in invoice.lines:
         checks.extend(_line_checks(line))
-    for ac in invoice.allowances_charges:
-        expected = _allowance_charge_amount(ac)
-        if expected is not None:
-            term = Term.ALLOWANCE_CHARGE_AMOUNT
-            checks.append(Check(term=term, scope="Beleg", computed=expected, stated=ac.amount, tolerance=ROUNDING_TOLERANCE))
-
+    checks += _allowance_charge_checks(invoice.allowances_charges, "Beleg")
     stated = invoice.totals
     line_net_total = sum((line.net_amount for line in invoice.lines), ZERO)
     allowance_total = sum((ac.amount for ac in invoice.allowances), ZERO)
