@@ -47,6 +47,16 @@ def open_invoice(page, invoice_id: int, step_label: str):
     until(page, lambda p: p.locator("#step").count() and step_label in p.inner_text("#step"), f"step {step_label}")
 
 
+def drop_file(page, selector: str, name: str, content: str) -> None:
+    """Drag and drop: a file dropped onto the zone, as a person would from the file manager."""
+    transfer = page.evaluate_handle(
+        "([name, content]) => { const t = new DataTransfer();"
+        " t.items.add(new File([content], name, {type: 'application/xml'})); return t; }",
+        [name, content],
+    )
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
 def flash_text(page) -> str:
     return page.inner_text(".flash")
 
@@ -83,8 +93,7 @@ def test_supplier_to_payment_order(stack, browser, screenshots, tmp_path):
 
     # --- a rejected upload shows the German report
     supplier.goto("/portal/hochladen")
-    supplier.set_input_files("#file", str(tmp_path / "fehlerhaft.xml"))
-    supplier.click("#upload-button")
+    drop_file(supplier, "#dropzone", "fehlerhaft.xml", (tmp_path / "fehlerhaft.xml").read_text(encoding="utf-8"))
     supplier.wait_for_selector("#upload-results li.bad")
     assert "zurückgewiesen" in supplier.inner_text("#upload-results")
     supplier.click("#upload-results li.bad a")
