@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from parsers import Detected, ParseError, Syntax, detect, map_invoice
 from validators import business as business_checks
@@ -17,6 +21,7 @@ from validators.report import LayerRun, ReportFinding, ScenarioInfo, ValidationR
 from validators.scenarios import Layer, Scenario, ScenarioSet, spec_ids
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _OLD_XRECHNUNG = re.compile(r"xrechnung_[12]\.", re.IGNORECASE)
 
 
@@ -100,8 +105,11 @@ def validate_detected(
         report.reason = scenario.refusal.reason
         return report
 
+    def business_checks_now():
+        return _business(detected, known_leitweg_prefixes, duplicate_hook) if business else []
+
     try:
-        findings, report.layers = run.layers(scenario)
+        findings, report.layers, report.business = run.layers(scenario, alongside=business_checks_now)
     except Exception as exc:  # a document Saxon cannot read, a broken rules installation
         log.exception("validation of %s failed in scenario %s", detected.syntax, scenario.id)
         report.reason_code = "validation.failed"
@@ -110,8 +118,6 @@ def validate_detected(
     findings = [_with_level(f, scenario) for f in findings]
     report.findings = [ReportFinding.of(f) for f in findings]
     report.accepted = not any(f.severity.rejects for f in findings)
-    if business:
-        report.business = _business(detected, known_leitweg_prefixes, duplicate_hook)
     return report
 
 
@@ -133,25 +139,45 @@ class _Run:
             self._saxon = schematron.parse_document(schematron.document_text(self.detected.xml, encoding))
         return self._saxon
 
-    def layers(self, scenario: Scenario) -> tuple[list[Finding], list[LayerRun]]:
-        findings: list[Finding] = []
-        runs: list[LayerRun] = []
+    def layers(self, scenario: Scenario, alongside: Callable[[], T]) -> tuple[list[Finding], list[LayerRun], T]:
+        """Run the scenario's layers in order; `alongside` runs while Saxon works.
+
+        Saxon releases the GIL, so the schematron layers run on a worker thread while this
+        thread does the Python layers and `alongside` (the business checks).
+        """
+        results: list[tuple[list[Finding], str] | None] = [None] * len(scenario.layers)
         schema_failed = False
+        for i, layer in enumerate(scenario.layers):
+            if layer.kind == "xsd":
+                results[i] = self._layer(layer)
+                schema_failed = schema_failed or bool(results[i][0])
+        if schema_failed:
+            for i, layer in enumerate(scenario.layers):
+                if results[i] is None:
+                    results[i] = ([], "übersprungen (XSD-Fehler)")
+            extra = alongside()
+        else:
+            saxon_layers = [i for i, layer in enumerate(scenario.layers) if layer.kind == "schematron"]
+            background = _saxon_pool().submit(lambda: [self._layer(scenario.layers[i]) for i in saxon_layers])
+            try:
+                for i, layer in enumerate(scenario.layers):
+                    if results[i] is None and layer.kind != "schematron":
+                        results[i] = self._layer(layer)
+                extra = alongside()
+            finally:
+                saxon_results = background.result()
+            for i, result in zip(saxon_layers, saxon_results, strict=True):
+                results[i] = result
+        findings: list[Finding] = []
         seen: set[tuple[str, str | None]] = set()
-        for layer in scenario.layers:
-            if schema_failed and layer.kind != "xsd":
-                runs.append(LayerRun(name=layer.name, kind=layer.kind, status="übersprungen (XSD-Fehler)"))
-                continue
-            found, status = self._layer(layer)
-            if layer.kind == "xsd" and found:
-                schema_failed = True
+        for found, _ in results:
             for finding in found:
                 key = (finding.rule_id, finding.location)
                 if key not in seen:  # two stylesheets of one scenario may share a rule
                     seen.add(key)
                     findings.append(finding)
-            runs.append(LayerRun(name=layer.name, kind=layer.kind, status=status))
-        return findings, runs
+        runs = [LayerRun(name=layer.name, kind=layer.kind, status=status) for layer, (_, status) in zip(scenario.layers, results, strict=True)]
+        return findings, runs, extra
 
     def _layer(self, layer: Layer) -> tuple[list[Finding], str]:
         if layer.kind == "xsd":
@@ -166,6 +192,28 @@ class _Run:
                 return [], "nicht verfügbar"
             return list(check(self.detected, layer.variant or "standard")), "ausgeführt"
         raise ValueError(f"unknown layer kind {layer.kind!r}")
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _forget_pool_in_child() -> None:
+    # A forked process (a batch worker) inherits the pool object but none of its threads.
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
+
+
+def _saxon_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="saxon")
+    return _pool
 
 
 def _cius_check():

@@ -9,6 +9,7 @@ re-serialised from lxml.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -29,6 +30,15 @@ _processor: PySaxonProcessor | None = None
 _compiled: dict[str, object] = {}
 _local = threading.local()
 _SVRL_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+
+def _new_lock_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()  # a forked child must not inherit a lock held by another thread
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 _FLAGS = {
     "warning": Severity.WARNING,
