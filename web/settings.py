@@ -22,12 +22,37 @@ ENVIRONMENT = {
 }
 
 
+def var_dir() -> Path:
+    return Path(os.environ.get("RECHNUNGSLAUF_VAR", "var"))
+
+
+def persistent_secret() -> str:
+    """The signing key of sessions and clerk tokens, kept in var/ so that a restart logs
+    nobody out; RECHNUNGSLAUF_SESSION_SECRET overrides it (several web processes need one key)."""
+    path = var_dir() / "web-secret"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    secret = secrets.token_urlsafe(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process was first: use its key
+        return path.read_text(encoding="ascii").strip()
+    except OSError:  # read-only deployment: a key for this process only
+        return secret
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secret)
+    return secret
+
+
 class WebSettings(BaseModel):
     database_url: str | None = None  # None: storage's default (env DATABASE_URL or var/rechnungslauf.db)
-    documents_root: Path = Field(default_factory=lambda: Path(os.environ.get("RECHNUNGSLAUF_VAR", "var")) / "documents")
+    documents_root: Path = Field(default_factory=lambda: var_dir() / "documents")
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
-    session_secret: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_secret: str = Field(default_factory=persistent_secret)
     # True: cookies only over https; False: also over plain http (tests);
     # None: Secure exactly when the request came over https (e.g. `make run` on localhost)
     secure_cookies: bool | None = None
