@@ -24,6 +24,7 @@ from storage.documents import FileSystemDocumentStore
 from workflows.activities import ApprovalActivities
 from workflows.approval import InvoiceApproval
 from workflows.client import connect, task_queue
+from workflows.intake import start_pending
 
 log = logging.getLogger("rechnungslauf.worker")
 ACTIVITY_THREADS = 8
@@ -61,6 +62,13 @@ async def serve(queue: str | None = None, stop: asyncio.Event | None = None) -> 
         worker = build_worker(client, activities, queue=queue, executor=executor)
         log.info("Worker läuft auf Task-Queue %s", queue or task_queue())
         async with worker:
+            try:
+                started = await start_pending(activities.engine, client, queue)
+            except Exception:  # the worker serves anyway; the next start tries again
+                log.exception("Liegengebliebene Freigabeverfahren nicht gestartet")
+            else:
+                if started:
+                    log.info("%d liegengebliebene Freigabeverfahren gestartet", started)
             await stop.wait()
             log.info("Worker wird beendet")
     activities.engine.dispose()

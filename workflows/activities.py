@@ -23,7 +23,7 @@ from storage.audit import append_event, events_of
 from storage.db import session_scope
 from storage.documents import DocumentStore
 from storage.invoices import get_invoice, update_invoice
-from storage.models import City, Department, Document, Group, GroupMember, Substitute, Task, User, UserRole
+from storage.models import City, Department, Document, Group, GroupMember, Invoice, Substitute, Task, User, UserRole
 from storage.tenants import route as tenant_route
 from storage.tasks import cancel_open_tasks, close_task, create_task, flag_task, reassign_task
 from workflows.decisions import Action
@@ -103,7 +103,9 @@ class ApprovalActivities:
     def route_invoice(self, invoice_id: int) -> Route:
         """Leitweg-ID (BT-10) -> city and department, from the tenant configuration."""
         with session_scope(self.engine) as session:
-            invoice = get_invoice(session, invoice_id)
+            invoice = session.get(Invoice, invoice_id)
+            if invoice is None:  # nothing to route, now or after any retry
+                raise ApplicationError(f"Rechnung {invoice_id} gibt es nicht.", type="invoice.not_found", non_retryable=True)
             city = session.get(City, invoice.city_id) if invoice.city_id else None
             department = session.get(Department, invoice.department_id) if invoice.department_id else None
             problem = None

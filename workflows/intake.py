@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from domain.invoice import Invoice as DomainInvoice
 from domain.status import FINAL_STATUSES, InvoiceStatus
@@ -35,6 +36,21 @@ from workflows.decisions import DecisionRefused, Withdrawal, withdraw
 log = logging.getLogger("rechnungslauf.intake")
 
 MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf"}
+
+
+class IntakeUnavailable(Exception):
+    """The invoice is stored and checked, but its approval could not be started (Temporal
+    unreachable). Handing in the same file again, or the next worker start, starts it."""
+
+    code = "intake.unavailable"
+
+    def __init__(self, invoice_id: int):
+        self.invoice_id = invoice_id
+        self.message = (
+            f"Die Rechnung ist gespeichert (Vorgang {invoice_id}), das Freigabeverfahren ist aber gerade nicht "
+            "erreichbar. Es startet automatisch; Sie müssen nichts erneut senden."
+        )
+        super().__init__(self.message)
 
 
 class IntakeResult(BaseModel):
@@ -170,13 +186,35 @@ async def submit(
                 row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
     if row.accepted and InvoiceStatus(row.status) not in FINAL_STATUSES:
         # also for a duplicate: a start lost to a crash is made up; a second start is a no-op
-        handle = await start_approval(temporal_client, row.id, queue=task_queue)
-        if row.workflow_id != handle.id:
-            with session_scope(engine) as session:
-                row = update_invoice(session, row.id, actor=actor, action="workflow.started", workflow_id=handle.id)
+        row = await _start(engine, temporal_client, row, actor, task_queue)
     if invoice is not None and not duplicate and invoice.is_credit_note:
         await _withdraw_credited(engine, temporal_client, row, invoice)
     return _result(row, duplicate)
+
+
+async def _start(engine: Engine, client: Client, row: Invoice, actor: str, queue: str | None) -> Invoice:
+    try:
+        handle = await start_approval(client, row.id, queue=queue)
+    except (RPCError, RuntimeError) as err:  # RuntimeError: the client could not connect at all
+        log.warning("Freigabe für Rechnung %s nicht gestartet: %s", row.id, err)
+        raise IntakeUnavailable(row.id) from err
+    if row.workflow_id == handle.id:
+        return row
+    with session_scope(engine) as session:
+        return update_invoice(session, row.id, actor=actor, action="workflow.started", workflow_id=handle.id)
+
+
+async def start_pending(engine: Engine, client: Client, queue: str | None = None) -> int:
+    """Start the approval of accepted invoices that have none yet (a start lost to an outage
+    or a crash); the worker calls this when it starts. How many were started."""
+    with session_scope(engine) as session:
+        rows = list(session.exec(
+            select(Invoice).where(Invoice.accepted.is_(True), Invoice.workflow_id.is_(None),
+                                  Invoice.status.not_in([s.value for s in FINAL_STATUSES]))
+        ))
+    for row in rows:
+        await _start(engine, client, row, "system", queue)
+    return len(rows)
 
 
 async def _withdraw_credited(engine: Engine, client: Client, credit: Invoice, note: DomainInvoice) -> None:
