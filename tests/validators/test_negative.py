@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import XML_RECHNUNG
 from tests.validators.mutate import (
     CII,
     CII_EN16931,
@@ -186,3 +187,18 @@ def test_zugferd_1_is_checked_against_its_schema_when_allowed():
     assert [layer.kind for layer in report.layers] == ["xsd"]
     assert report.fields.invoice_number == "ZF1-1"
     assert report.fields.issue_date == "2024-01-01"
+
+
+def test_credit_notes_have_their_own_scenarios():
+    credit_note = XML_RECHNUNG / "UBL" / "ubl-tc434-creditnote1.xml"
+    report = validate(credit_note.read_bytes(), business=False)
+    assert report.syntax == "ubl-creditnote"
+    assert report.scenario.id == "en16931-ubl-creditnote"
+    assert report.accepted
+    as_xrechnung = replace(credit_note, "CustomizationID>urn:cen.eu:en16931:2017<", f"CustomizationID>{XRECHNUNG_30}<")
+    report = validate(as_xrechnung, business=False)
+    assert report.scenario.id == "xrechnung-3.0-ubl-creditnote"
+    assert [layer.name for layer in report.layers][0] == "XML Schema UBL 2.1 CreditNote"
+    # the CIUS applies: this CEN example lacks the seller contact XRechnung demands
+    assert fired(report)["BR-DE-5"] == "error"
+    assert not report.accepted
