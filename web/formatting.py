@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
+MAX_AMOUNT_DIGITS = 14  # no invoice is worth 10^15 EUR; bigger numbers are typing errors
 
 
 def _to_decimal(value: object) -> Decimal | None:
@@ -44,7 +45,7 @@ def parse_amount(text: str | None) -> Decimal | None:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(text) from None
-    if not amount.is_finite():
+    if not amount.is_finite() or amount.adjusted() > MAX_AMOUNT_DIGITS:
         raise ValueError(text)
     return amount
 

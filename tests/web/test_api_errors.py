@@ -134,3 +134,32 @@ def test_openapi_documents_the_api(client):
     docs = client.get("/docs")
     assert docs.status_code == 200 and "POST /api/v1/invoices" in docs.text and "Rechnung einreichen" in docs.text
     assert "cdn" not in docs.text.lower()
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/invoices/{HUGE}",
+        f"/api/v1/invoices?page={HUGE}",
+        "/api/v1/invoices/-1",
+        f"/kaemmerei/rechnungen/{HUGE}",
+        f"/kaemmerei/rechnungen/1/anhaenge/{HUGE}",
+        f"/kaemmerei/eingang?seite={HUGE}",
+        f"/kaemmerei/eingang?amt={HUGE}&lieferant={HUGE}&schritt=unsinn&sortierung=unsinn",
+        f"/kaemmerei/suche?seite={HUGE}",
+        f"/kaemmerei/suche?betrag_von=1e999999&datum_von=gestern",
+        f"/portal/rechnungen?seite={HUGE}",
+        f"/portal/rechnungen/{HUGE}",
+    ],
+)
+def test_absurd_numbers_never_reach_the_database(client, path):
+    from tests.web.helpers import login_clerk, login_supplier
+
+    login_clerk(client, "anna")
+    if path.startswith("/portal"):
+        login_supplier(client, SUPPLIER_TOKENS["bauer"])
+    response = client.get(path, headers=AUTH if path.startswith("/api") else {})
+    assert 200 <= response.status_code < 500, (path, response.status_code, response.text[:300])

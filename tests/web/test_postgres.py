@@ -10,6 +10,7 @@ from tests.db import fresh_database
 from tests.web.tenants import config
 
 # the SQLite tests, collected here again with this module's `tenant_db`
+from tests.web.test_api_errors import test_absurd_numbers_never_reach_the_database  # noqa: F401
 from tests.web.test_auth import test_clerk_token_authenticates_the_api_and_dies_with_the_password  # noqa: F401
 from tests.web.test_clerk_pages import (  # noqa: F401
     test_dashboard_counts,

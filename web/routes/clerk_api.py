@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from web.decisions import DecisionRequest, send_decision
 from web.identity import Clerk
+from web.params import InvoiceId
 from web.problems import PROBLEM_MEDIA_TYPE
 from web.security import clerk_api
 from web.services import services
@@ -32,6 +33,6 @@ def _problem(description: str) -> dict:
         503: _problem("Freigabe-Dienst nicht erreichbar"),
     },
 )
-async def post_decision(invoice_id: int, body: DecisionRequest, request: Request, clerk: Clerk = Depends(clerk_api)):
+async def post_decision(invoice_id: InvoiceId, body: DecisionRequest, request: Request, clerk: Clerk = Depends(clerk_api)):
     result = await send_decision(services(request), clerk, invoice_id, body)
     return result.model_dump(mode="json")

@@ -22,6 +22,7 @@ from web.formatting import parse_amount
 from web.identity import Clerk
 from web.originals import load_original
 from web.pages import flash, page, redirect
+from web.params import AttachmentIndex, InvoiceId
 from web.problems import Problem, not_found
 from web.queries import city_invoice_row
 from web.report_view import report_response, report_summary
@@ -52,7 +53,7 @@ def _in_inbox(session: Session, clerk: Clerk, task: Task) -> bool:
 
 
 @router.get("/{invoice_id}", response_class=HTMLResponse)
-def invoice_page(request: Request, invoice_id: int, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
+def invoice_page(request: Request, invoice_id: InvoiceId, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
     row = city_invoice_row(session, clerk.city_id, invoice_id)
     original = load_original(session, services(request).store, row)
     task = _open_task(session, invoice_id)
@@ -84,7 +85,7 @@ def invoice_page(request: Request, invoice_id: int, clerk: Clerk = Depends(clerk
 
 
 @router.get("/{invoice_id}/original")
-def original_document(request: Request, invoice_id: int, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
+def original_document(request: Request, invoice_id: InvoiceId, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
     row = city_invoice_row(session, clerk.city_id, invoice_id)
     original = load_original(session, services(request).store, row)
     media_type = "application/pdf" if original.data.startswith(b"%PDF") else "application/xml"
@@ -98,7 +99,7 @@ def original_document(request: Request, invoice_id: int, clerk: Clerk = Depends(
 
 
 @router.get("/{invoice_id}/anhaenge/{index}")
-def attachment(request: Request, invoice_id: int, index: int, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
+def attachment(request: Request, invoice_id: InvoiceId, index: AttachmentIndex, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
     row = city_invoice_row(session, clerk.city_id, invoice_id)
     original = load_original(session, services(request).store, row)
     attachments = original.invoice.attachments if original.invoice else []
@@ -115,7 +116,7 @@ def attachment(request: Request, invoice_id: int, index: int, clerk: Clerk = Dep
 
 
 @router.get("/{invoice_id}/pruefbericht", response_class=HTMLResponse)
-def report(invoice_id: int, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
+def report(invoice_id: InvoiceId, clerk: Clerk = Depends(clerk_page), session: Session = Depends(db)):
     return report_response(city_invoice_row(session, clerk.city_id, invoice_id).validation_report)
 
 
@@ -146,7 +147,7 @@ def _assignments(form) -> list[dict]:
 
 
 @router.post("/{invoice_id}/entscheidung")
-async def decide_form(request: Request, invoice_id: int, clerk: Clerk = Depends(clerk_page)):
+async def decide_form(request: Request, invoice_id: InvoiceId, clerk: Clerk = Depends(clerk_page)):
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     target = f"/kaemmerei/rechnungen/{invoice_id}"

@@ -16,6 +16,7 @@ from web.dashboard import city_dashboard
 from web.formatting import parse_amount
 from web.identity import Clerk
 from web.pages import page, redirect
+from web.params import PageNumber, optional_id
 from web.problems import Problem
 from web.queries import SearchQuery, search_invoices
 from web.security import clerk_page, db
@@ -30,10 +31,6 @@ def _departments(session: Session, city_id: int) -> list[Department]:
 
 def _suppliers(session: Session) -> list[Supplier]:
     return list(session.exec(select(Supplier).order_by(Supplier.name)))
-
-
-def _optional_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _decimal(value: str | None, label: str) -> Decimal | None:
@@ -68,14 +65,14 @@ def inbox_page(
     lieferant: str | None = None,
     ueberfaellig: str | None = None,
     sortierung: str = "due",
-    seite: int = Query(1, ge=1),
+    seite: PageNumber = 1,
 ):
     step = schritt if schritt in {s.value for s in Step} else None
     query = InboxQuery(
         step=Step(step) if step else None,
         city_id=clerk.city_id,
-        department_id=_optional_int(amt),
-        supplier_id=_optional_int(lieferant),
+        department_id=optional_id(amt),
+        supplier_id=optional_id(lieferant),
         overdue=bool(ueberfaellig),
         sort=sortierung if sortierung in SORTS else "due",
         page=seite,
@@ -113,7 +110,7 @@ def search_page(
     datum_von: str | None = None,
     datum_bis: str | None = None,
     status: list[str] = Query(default=[]),
-    seite: int = Query(1, ge=1),
+    seite: PageNumber = 1,
 ):
     query = SearchQuery(
         number=nummer,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlmodel import Session
 
 from web.identity import SupplierIdentity, supplier_by_token
 from web.pages import flash, page, redirect
+from web.params import InvoiceId, PageNumber
 from web.problems import Problem
 from web.queries import supplier_invoice_row, supplier_invoices
 from web.report_view import report_response, report_summary
@@ -97,7 +98,7 @@ def invoices(
     request: Request,
     supplier: SupplierIdentity = Depends(supplier_page),
     session: Session = Depends(db),
-    seite: int = Query(1, ge=1),
+    seite: PageNumber = 1,
 ):
     size = services(request).settings.page_size
     rows, total = supplier_invoices(session, supplier.supplier_id, page=seite, page_size=size)
@@ -115,7 +116,7 @@ def invoices(
 
 
 @router.get("/rechnungen/{invoice_id}", response_class=HTMLResponse)
-def invoice(request: Request, invoice_id: int, supplier: SupplierIdentity = Depends(supplier_page), session: Session = Depends(db)):
+def invoice(request: Request, invoice_id: InvoiceId, supplier: SupplierIdentity = Depends(supplier_page), session: Session = Depends(db)):
     row = supplier_invoice_row(session, supplier.supplier_id, invoice_id)
     return page(
         request,
@@ -125,5 +126,5 @@ def invoice(request: Request, invoice_id: int, supplier: SupplierIdentity = Depe
 
 
 @router.get("/rechnungen/{invoice_id}/pruefbericht", response_class=HTMLResponse)
-def report(invoice_id: int, supplier: SupplierIdentity = Depends(supplier_page), session: Session = Depends(db)):
+def report(invoice_id: InvoiceId, supplier: SupplierIdentity = Depends(supplier_page), session: Session = Depends(db)):
     return report_response(supplier_invoice_row(session, supplier.supplier_id, invoice_id).validation_report)

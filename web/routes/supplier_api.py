@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from web.clerk_view import clerk_invoice
 from web.identity import Clerk, SupplierIdentity
+from web.params import InvoiceId, PageNumber
 from web.problems import PROBLEM_MEDIA_TYPE
 from web.queries import SearchQuery, city_invoice_row, search_invoices, supplier_invoice_row, supplier_invoices
 from web.security import api_caller, db, supplier_api
@@ -67,7 +68,7 @@ async def submit_invoice(request: Request, supplier: SupplierIdentity = Depends(
 def list_invoices(
     caller: SupplierIdentity | Clerk = Depends(api_caller),
     session: Session = Depends(db),
-    page: int = Query(1, ge=1),
+    page: PageNumber = 1,
     page_size: int = Query(50, ge=1, le=500),
 ):
     if isinstance(caller, Clerk):
@@ -80,7 +81,7 @@ def list_invoices(
 
 
 @router.get("/invoices/{invoice_id}", summary="Eine Rechnung mit Stand und Prüfbericht")
-def get_invoice(invoice_id: int, caller: SupplierIdentity | Clerk = Depends(api_caller), session: Session = Depends(db)):
+def get_invoice(invoice_id: InvoiceId, caller: SupplierIdentity | Clerk = Depends(api_caller), session: Session = Depends(db)):
     if isinstance(caller, Clerk):
         return clerk_invoice(city_invoice_row(session, caller.city_id, invoice_id), with_report=True)
     return supplier_invoice(supplier_invoice_row(session, caller.supplier_id, invoice_id))
