@@ -101,6 +101,19 @@ def _match(syntax: Syntax, *profiles: str) -> ProfileMatch:
     return ProfileMatch(frozenset({syntax}), frozenset(profiles))
 
 
+def _facturx(profile: str, spec_ids: frozenset[str], xsd, xslt) -> Scenario:
+    """A Factur-X / ZUGFeRD 2 profile checked with that profile's own schema and schematron."""
+    return Scenario(
+        f"facturx-{profile.lower()}",
+        f"Factur-X / ZUGFeRD {profile} (CII)",
+        ProfileMatch(frozenset({Syntax.CII}), spec_ids),
+        (
+            Layer("xsd", f"XML Schema Factur-X {profile}", xsd),
+            Layer("schematron", f"Factur-X {profile} Schematron", xslt),
+        ),
+    )
+
+
 def _scenarios() -> tuple[Scenario, ...]:
     ubl_i, ubl_cn, cii = Syntax.UBL_INVOICE, Syntax.UBL_CREDIT_NOTE, Syntax.CII
     return (
@@ -178,24 +191,8 @@ def _scenarios() -> tuple[Scenario, ...]:
             _match(ubl_cn, PEPPOL_BIS_3),
             (UBL_CREDIT_NOTE_XSD, CEN_UBL),
         ),
-        Scenario(
-            "facturx-basic",
-            "Factur-X / ZUGFeRD BASIC (CII)",
-            ProfileMatch(frozenset({cii}), FACTURX_BASIC),
-            (
-                Layer("xsd", "XML Schema Factur-X BASIC", res.FACTURX_BASIC_XSD),
-                Layer("schematron", "Factur-X BASIC Schematron", res.FACTURX_BASIC_XSLT),
-            ),
-        ),
-        Scenario(
-            "facturx-extended",
-            "Factur-X / ZUGFeRD EXTENDED (CII)",
-            ProfileMatch(frozenset({cii}), FACTURX_EXTENDED),
-            (
-                Layer("xsd", "XML Schema Factur-X EXTENDED", res.FACTURX_EXTENDED_XSD),
-                Layer("schematron", "Factur-X EXTENDED Schematron", res.FACTURX_EXTENDED_XSLT),
-            ),
-        ),
+        _facturx("BASIC", FACTURX_BASIC, res.FACTURX_BASIC_XSD, res.FACTURX_BASIC_XSLT),
+        _facturx("EXTENDED", FACTURX_EXTENDED, res.FACTURX_EXTENDED_XSD, res.FACTURX_EXTENDED_XSLT),
         Scenario(
             "facturx-not-an-invoice",
             "Factur-X / ZUGFeRD MINIMUM oder BASIC WL",

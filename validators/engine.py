@@ -36,16 +36,11 @@ def active_scenario_set() -> ScenarioSet:
     return scenario_set()
 
 
-def validate(
-    data: bytes,
-    *,
-    scenario_set: ScenarioSet | None = None,
-    allow_zugferd1: bool = False,
-    known_leitweg_prefixes: Iterable[str] | None = None,
-    duplicate_hook: business_checks.DuplicateHook | None = None,
-    business: bool = True,
-) -> ValidationReport:
-    """Validate invoice bytes (XML or PDF with embedded XML); bad input gives a rejected report."""
+def validate(data: bytes, *, scenario_set: ScenarioSet | None = None, **options) -> ValidationReport:
+    """Validate invoice bytes (XML or PDF with embedded XML); bad input gives a rejected report.
+
+    `options` are those of `validate_detected`.
+    """
     sset = scenario_set or active_scenario_set()
     try:
         detected = detect(data)
@@ -58,14 +53,7 @@ def validate(
             reason_code=exc.code,
             reason=exc.message,
         )
-    return validate_detected(
-        detected,
-        scenario_set=sset,
-        allow_zugferd1=allow_zugferd1,
-        known_leitweg_prefixes=known_leitweg_prefixes,
-        duplicate_hook=duplicate_hook,
-        business=business,
-    )
+    return validate_detected(detected, scenario_set=sset, **options)
 
 
 def validate_detected(
@@ -77,6 +65,8 @@ def validate_detected(
     duplicate_hook: business_checks.DuplicateHook | None = None,
     business: bool = True,
 ) -> ValidationReport:
+    """Validate a detected document. `allow_zugferd1`: the city accepts ZUGFeRD 1.0 (schema only);
+    `known_leitweg_prefixes`, `duplicate_hook`: for the business checks, which `business=False` skips."""
     sset = scenario_set or active_scenario_set()
     run = _Run(detected)
     options = frozenset({"zugferd1"} if allow_zugferd1 else ())

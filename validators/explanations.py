@@ -148,9 +148,10 @@ OUTDATED_XRECHNUNG = Explanation(
 )
 
 
-def explain(rule_id: str) -> Explanation | None:
+def explain(rule_id: str, *, family: bool = True) -> Explanation | None:
+    """The explanation of `rule_id`; with `family`, a family text stands in for unknown rules."""
     found = _BY_RULE.get(rule_id)
-    if found is not None:
+    if found is not None or not family:
         return found
     for prefix, explanation in _BY_PREFIX:
         if rule_id.startswith(prefix):

@@ -42,10 +42,12 @@ class ReportFinding(BaseModel):
 
     @classmethod
     def of(cls, finding: Finding) -> ReportFinding:
-        explanation = explain(finding.rule_id)
+        severity = _SEVERITY_NAMES[Severity(finding.severity)]
+        # a family text ("… ist nicht erfüllt") would overstate a mere note
+        explanation = explain(finding.rule_id, family=severity != "information")
         return cls(
             rule_id=finding.rule_id,
-            severity=_SEVERITY_NAMES[Severity(finding.severity)],
+            severity=severity,
             layer=finding.layer,
             location=finding.location,
             text=finding.message,
