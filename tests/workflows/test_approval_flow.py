@@ -16,7 +16,7 @@ from storage.db import session_scope
 from storage.models import ExportRecord, Invoice, TaskState, User
 from workflows.decisions import Action, Decision, DecisionRefused, Refusal, Withdrawal, decide, withdraw
 
-from conftest import ASSIGNMENT, ETT, RAS_HAUPTAMT
+from wf_support import ASSIGNMENT, ETT, RAS_HAUPTAMT
 
 pytestmark = [pytest.mark.temporal]
 

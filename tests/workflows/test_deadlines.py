@@ -14,7 +14,7 @@ from storage.models import Task, User
 from workflows.decisions import Action
 from workflows.deadlines import add_working_days, skonto_kept, skonto_near, task_due
 
-from conftest import ASSIGNMENT
+from wf_support import ASSIGNMENT
 
 
 def test_working_days_skip_the_weekend():

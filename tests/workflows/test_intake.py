@@ -15,7 +15,7 @@ from storage.models import Document, Invoice, Supplier
 from workflows.model import ApprovalOutcome
 from workflows.intake import invoice_files, run_import, submit
 
-from conftest import ETT_HAUPTAMT, SAMPLE_INVOICE, TESTSUITE
+from wf_support import ETT_HAUPTAMT, SAMPLE_INVOICE, TESTSUITE
 
 pytestmark = [pytest.mark.temporal]
 

@@ -24,7 +24,7 @@ from workflows.approval import InvoiceApproval
 from workflows.decisions import Action, Withdrawal, withdraw
 from workflows.model import ApprovalInput, ApprovalOutcome
 
-from conftest import ASSIGNMENT
+from wf_support import ASSIGNMENT
 
 HISTORIES = Path(__file__).parent / "histories"
 RECORD = bool(os.environ.get("RECHNUNGSLAUF_RECORD_HISTORIES"))

@@ -17,7 +17,7 @@ from storage.db import session_scope
 from storage.models import ExportRecord
 from workflows.decisions import Action
 
-from conftest import ASSIGNMENT, REPO, worker_env
+from wf_support import ASSIGNMENT, REPO, worker_env
 
 pytestmark = [pytest.mark.temporal, pytest.mark.slow]
 
