@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.approval import AccountAssignment
 from domain.status import Step
 from storage.db import session_scope
+from web.formatting import MAX_AMOUNT_DIGITS
 from web.identity import Clerk
 from web.problems import Problem
 from web.queries import city_invoice_row
@@ -33,12 +34,21 @@ class DecisionRequest(BaseModel):
     action: Action
     comment: str | None = Field(default=None, max_length=4000)
     account_assignment: list[AccountAssignment] = Field(default_factory=list)
-    target_department: str | None = None
+    target_department: str | None = Field(default=None, max_length=64)
 
     @field_validator("account_assignment", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
+
+    @field_validator("account_assignment")
+    @classmethod
+    def _sane_amounts(cls, value: list[AccountAssignment]) -> list[AccountAssignment]:
+        for assignment in value:
+            amount = assignment.net_amount
+            if amount is not None and (not amount.is_finite() or amount.adjusted() > MAX_AMOUNT_DIGITS):
+                raise ValueError("Der Nettobetrag der Kontierung ist kein sinnvoller Betrag.")
+        return value
 
 
 def refusal_status(code: str) -> int:

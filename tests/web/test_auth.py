@@ -130,3 +130,16 @@ def test_pages_carry_security_headers(client):
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_decision_bodies_are_checked_before_anything_is_sent(client):
+    login_clerk(client, "anna")
+    token = csrf_of(client.get("/kaemmerei/eingang").text)
+    for body in (
+        {"step": "factual_review", "action": "approve", "account_assignment": {"gl_account": "4240", "net_amount": "1e999999"}},
+        {"step": "factual_review", "action": "approve", "account_assignment": [{"gl_account": "4240", "net_amount": "NaN"}]},
+        {"step": "factual_review", "action": "approve", "unbekannt": 1},
+        {"step": "factual_review", "action": "forward", "target_department": "x" * 100},
+    ):
+        response = client.post("/api/v1/invoices/1/decisions", json=body, headers={"X-CSRF-Token": token})
+        assert response.status_code == 422 and response.json()["code"] == "request.invalid", body
