@@ -84,6 +84,7 @@ CEN_CII_SYNTAX = Layer(
     res.CTC_FR_CII_XSLT,
     only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-"),
 )
+CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 Codelisten (CII): BR-CL-07, -10, -20, -24")
 CEN_CII = Layer(
     "schematron",
     "CEN EN 16931 Schematron (CII): Geschäftsregeln",
@@ -156,21 +157,21 @@ def _scenarios() -> tuple[Scenario, ...]:
             "xrechnung-3.0-cii",
             "EN16931 XRechnung (CII)",
             _match(cii, XRECHNUNG_30),
-            (CII_XSD, CEN_CII_SYNTAX, CEN_CII, _xr("standard")),
+            (CII_XSD, CEN_CII_SYNTAX, CEN_CII_CODES, CEN_CII, _xr("standard")),
             LEVELS_CII,
         ),
         Scenario(
             "xrechnung-3.0-extension-cii",
             "EN16931 XRechnung Extension (CII)",
             _match(cii, XRECHNUNG_30_EXTENSION),
-            (CII_XSD, CEN_CII_SYNTAX, CEN_CII, _xr("extension")),
+            (CII_XSD, CEN_CII_SYNTAX, CEN_CII_CODES, CEN_CII, _xr("extension")),
             LEVELS_CII_EXTENSION,
         ),
         Scenario(
             "xrechnung-3.0-cvd-cii",
             "EN16931 XRechnung CVD (CII)",
             _match(cii, XRECHNUNG_30_CVD),
-            (CII_XSD, CEN_CII_SYNTAX, CEN_CII, _xr("cvd")),
+            (CII_XSD, CEN_CII_SYNTAX, CEN_CII_CODES, CEN_CII, _xr("cvd")),
             LEVELS_CII_CVD,
         ),
         Scenario("en16931-ubl-invoice", "EN16931 (UBL Invoice)", _match(ubl_i, EN16931), (UBL_INVOICE_XSD, CEN_UBL)),
@@ -178,7 +179,7 @@ def _scenarios() -> tuple[Scenario, ...]:
             "en16931-ubl-creditnote", "EN16931 (UBL CreditNote)", _match(ubl_cn, EN16931), (UBL_CREDIT_NOTE_XSD, CEN_UBL)
         ),
         # Factur-X / ZUGFeRD 2 EN16931 carry the plain EN 16931 id and land here as well.
-        Scenario("en16931-cii", "EN16931 (CII)", _match(cii, EN16931), (CII_XSD, CEN_CII_SYNTAX, CEN_CII)),
+        Scenario("en16931-cii", "EN16931 (CII)", _match(cii, EN16931), (CII_XSD, CEN_CII_SYNTAX, CEN_CII_CODES, CEN_CII)),
         Scenario(
             "peppol-bis-3-ubl-invoice",
             "Peppol BIS Billing 3.0 (UBL Invoice)",

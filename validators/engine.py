@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from parsers import Detected, ParseError, Syntax, detect, map_invoice
 from validators import business as business_checks
-from validators import cen_flags, fields, schematron, xsd
+from validators import cen_cii_codes, cen_flags, fields, schematron, xsd
 from validators.explanations import NO_SCENARIO, OUTDATED_XRECHNUNG
 from validators.findings import Finding
 from validators.report import LayerRun, ReportFinding, ScenarioInfo, ValidationReport
@@ -176,6 +176,8 @@ class _Run:
             defaults = cen_flags.flags_from(layer.flags_from) if layer.flags_from else None
             found = schematron.run(layer.resource, self.saxon_document(), "schematron", defaults, layer.only_prefixes)
             return found, "ausgeführt"
+        if layer.kind == "cen-cii-codes":
+            return cen_cii_codes.check(self.detected.root), "ausgeführt"
         if layer.kind == "xrechnung":
             check = _cius_check()
             if check is None:

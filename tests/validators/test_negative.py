@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import XML_RECHNUNG
 from tests.validators.mutate import (
     CII,
+    STANDARD,
     CII_EN16931,
     CVD_UBL,
     FX_PDF_EN16931,
@@ -36,6 +37,8 @@ CASES = [
     ("BR-06 CII", lambda: replace(CII, "<ram:Name>[Seller name]</ram:Name>", ""), "BR-06"),
     ("BR-DEC-12 UBL", lambda: replace(UBL, 'TaxExclusiveAmount currencyID="EUR">314.86<', 'TaxExclusiveAmount currencyID="EUR">314.860<'), "BR-DEC-12"),
     ("BR-DEC-12 CII", lambda: replace(CII, "<ram:TaxBasisTotalAmount>314.86<", "<ram:TaxBasisTotalAmount>314.860<"), "BR-DEC-12"),
+    ("BR-CL-24 CII", lambda: replace(STANDARD / "01.15a-INVOICE_uncefact.xml", 'mimeCode="application/pdf"', 'mimeCode="application/zip"'), "BR-CL-24"),
+    ("BR-CL-10 CII", lambda: replace(STANDARD / "02.01a-INVOICE_uncefact.xml", 'GlobalID schemeID="0088"', 'GlobalID schemeID="9999"'), "BR-CL-10"),
     ("UBL-CR-646 sub-lines outside the extension", lambda: replace(UBL_EXTENSION, XRECHNUNG_30 + "#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0<", XRECHNUNG_30 + "<"), "UBL-CR-646"),
     ("BR-CL-13 CVD scheme outside the CVD scenario", lambda: replace(CVD_UBL, XRECHNUNG_30 + "#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9<", XRECHNUNG_30 + "<"), "BR-CL-13"),
 ]
