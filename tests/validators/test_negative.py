@@ -205,3 +205,17 @@ def test_credit_notes_have_their_own_scenarios():
     # the CIUS applies: this CEN example lacks the seller contact XRechnung demands
     assert fired(report)["BR-DE-5"] == "error"
     assert not report.accepted
+
+
+def test_cii_sr_452_is_raised_to_an_error_in_xrechnung_only():
+    terms = (
+        "<ram:SpecifiedTradePaymentTerms>\n                <ram:Description>Zahlbar sofort ohne Abzug.</ram:Description>\n"
+        "            </ram:SpecifiedTradePaymentTerms>"
+    )
+    twice = replace(CII, terms, terms + terms)
+    report = validate(twice, business=False)
+    assert fired(report)["CII-SR-452"] == "error"
+    assert not report.accepted
+    plain = validate(twice.replace(f">{XRECHNUNG_30}<".encode(), b">urn:cen.eu:en16931:2017<"), business=False)
+    assert fired(plain)["CII-SR-452"] == "warning"
+    assert plain.accepted
