@@ -57,6 +57,8 @@ def config() -> dict:
             {"city": "ettlingen", "key": "rechnerisch", "name": "Rechnerische Prüfung", "members": ["bernd"]},
             {"city": "ettlingen", "key": "anordnung", "name": "Anordnung", "members": ["anna", "clara"]},
         ],
+        # Eva stands in for Anna: Anna's personal tasks show in Eva's inbox too
+        "substitutes": [{"user": "anna", "substitute": "eva", "from": "2020-01-01", "to": "2099-12-31"}],
         "suppliers": [
             {"key": "bauer", "name": "Bauer Hoch- und Tiefbau GmbH", "creditors": {"ettlingen": "70001"},
              "tokens": [SUPPLIER_TOKENS["bauer"]]},

@@ -13,7 +13,7 @@ from sqlmodel import select
 from domain.status import Step
 from storage.db import session_scope
 from storage.invoices import update_invoice
-from storage.models import Group, Invoice, utcnow
+from storage.models import Group, Invoice, User, utcnow
 from storage.tasks import create_task
 from tests.conftest import TESTSUITE
 from tests.e2e.invoices import zugferd
@@ -56,6 +56,7 @@ def test_inbox_shows_the_groups_tasks_sorted_and_filtered(client, three_invoices
     overdue = client.get("/kaemmerei/eingang?ueberfaellig=1").text
     assert _rows(overdue) == [three_invoices[1]] and 'class="overdue"' in overdue
     assert _rows(client.get("/kaemmerei/eingang?schritt=payment_order").text) == []
+    assert "Bauamt sachliche Prüfung" in client.get("/kaemmerei/eingang").text  # the group holding the tasks
     # Bernd is not in the group: his inbox is empty
     login_clerk(client, "bernd")
     assert _rows(client.get("/kaemmerei/eingang").text) == []
@@ -193,3 +194,16 @@ def test_dashboard_skonto_kept_and_lost_and_lead_time(tenant_db, three_invoices)
     assert board.skonto_kept_amount == Decimal("10.00") and board.skonto_lost_amount == Decimal("10.00")
     assert board.median_lead_days == Decimal("4.0") and board.lead_sample == 3
     assert board.open_total == 0 and dict(board.per_status)["approved"] == 3
+
+
+def test_a_substitute_sees_the_absent_colleagues_tasks(client, tenant_db, settings):
+    data = retarget((STANDARD / "01.04a-INVOICE_ubl.xml").read_bytes(), ETTLINGEN_BAUAMT)
+    invoice_id = store_invoice(tenant_db.engine, settings.documents_root, data, supplier="bauer")
+    with session_scope(tenant_db.engine) as session:
+        anna = session.exec(select(User).where(User.login == "anna")).one()
+        create_task(session, invoice_id, Step.FACTUAL_REVIEW, assignee_user_id=anna.id, due_at=utcnow())
+    login_clerk(client, "eva")
+    page = client.get("/kaemmerei/eingang").text
+    assert _rows(page) == [invoice_id] and "Anna Acker" in page and "(Vertretung)" in page
+    login_clerk(client, "anna")
+    assert ">ich<" in client.get("/kaemmerei/eingang").text

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
 from domain.status import InvoiceStatus, Step
-from storage.models import Department, Supplier, utcnow
+from storage.models import Department, Group, Supplier, User, utcnow
 from storage.tasks import SORTS, InboxQuery, inbox
 from web.dashboard import city_dashboard
 from web.formatting import parse_amount
@@ -27,6 +27,18 @@ router = APIRouter(prefix="/kaemmerei", include_in_schema=False)
 
 def _departments(session: Session, city_id: int) -> list[Department]:
     return list(session.exec(select(Department).where(Department.city_id == city_id).order_by(Department.name)))
+
+
+def _assignees(session: Session, rows) -> dict[tuple[str, int], str]:
+    """Who holds each task on the page: a person's or a group's name, in two queries."""
+    user_ids = {r.task.assignee_user_id for r in rows if r.task.assignee_user_id}
+    group_ids = {r.task.assignee_group_id for r in rows if r.task.assignee_group_id}
+    names: dict[tuple[str, int], str] = {}
+    if user_ids:
+        names.update({("user", u.id): u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))})
+    if group_ids:
+        names.update({("group", g.id): g.name for g in session.exec(select(Group).where(Group.id.in_(group_ids)))})
+    return names
 
 
 def _suppliers(session: Session) -> list[Supplier]:
@@ -86,6 +98,8 @@ def inbox_page(
         {
             "clerk": clerk,
             "result": result,
+            "assignees": _assignees(session, result.rows),
+            "me": clerk.user_id,
             "pages": max(1, -(-result.total // result.page_size)),
             "query": query,
             "steps": list(Step),
