@@ -20,7 +20,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.status import STEP_STATUS, InvoiceStatus, Step
+    from domain.status import FINAL_STATUSES, STEP_STATUS, InvoiceStatus, Step
     from workflows.activities import ApprovalActivities
     from workflows.deadlines import add_working_days, skonto_kept, skonto_mark_at, skonto_near, task_due
     from workflows.decisions import Action, Decision, DecisionResult, Refusal, Withdrawal, refuse
@@ -278,7 +278,8 @@ class InvoiceApproval:
         self._check_withdrawal()
         self._withdrawal = withdrawal
         self._state.busy = True
-        await workflow.wait_condition(lambda: self._state.status is InvoiceStatus.WITHDRAWN)
+        # the run ends the invoice: withdrawn, or rejected when it could not even be routed
+        await workflow.wait_condition(lambda: self._state.status in FINAL_STATUSES)
         return self._state.status
 
     @withdraw.validator
@@ -287,9 +288,9 @@ class InvoiceApproval:
 
     def _check_withdrawal(self) -> None:
         s = self._state
-        if s.status in (InvoiceStatus.REJECTED, InvoiceStatus.WITHDRAWN, InvoiceStatus.ARCHIVED):
-            raise refuse(Refusal.FINISHED, "Das Freigabeverfahren dieser Rechnung ist abgeschlossen.")
-        if s.status in (InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED) or self._withdrawal is not None:
+        if s.status in FINAL_STATUSES or self._withdrawal is not None:
+            raise refuse(Refusal.FINISHED, "Das Freigabeverfahren dieser Rechnung ist abgeschlossen oder wird beendet.")
+        if s.status in (InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED):
             raise refuse(Refusal.TOO_LATE, "Die Rechnung ist bereits angeordnet und kann nicht mehr zurückgezogen werden.")
         if s.busy and s.step is not None:
             raise refuse(Refusal.BUSY, "Zu dieser Rechnung wird gerade eine Entscheidung gespeichert.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from domain.status import InvoiceStatus, Role, Step
+from domain.status import FINAL_STATUSES, InvoiceStatus, Role, Step
 from workflows.decisions import Action, Decision, Refusal, refuse
 from workflows.model import ApprovalState, CityStaff, RoleGrant, StaffMember
 
@@ -28,9 +28,7 @@ STEP_ROLES = {
     Step.PAYMENT_ORDER: (Role.PAYMENT_ORDERER, Role.TREASURY_ADMIN),
 }
 
-CLOSED_STATUSES = frozenset(
-    {InvoiceStatus.REJECTED, InvoiceStatus.WITHDRAWN, InvoiceStatus.ARCHIVED, InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED}
-)
+CLOSED_STATUSES = FINAL_STATUSES | {InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED}  # nothing left to decide
 
 # roles that act for the whole city whatever the department of the grant
 CITY_WIDE_ROLES = frozenset({Role.INTAKE_CLERK, Role.TREASURY_ADMIN})
