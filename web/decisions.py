@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from domain.approval import AccountAssignment
 from domain.status import Step
@@ -19,6 +21,7 @@ from web.queries import city_invoice_row
 from web.services import Services
 from workflows.decisions import Action, Decision, DecisionRefused, DecisionResult, Refusal, decide
 
+DECISION_TIMEOUT = 30.0  # seconds until the clerk hears that the decision is still pending
 BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
@@ -79,9 +82,31 @@ async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: D
     attempt = 0
     while True:
         try:
-            return await decide(client, invoice_id, decision)
+            return await _decide_in_time(client, invoice_id, decision)
         except DecisionRefused as refused:
             if refused.code != Refusal.BUSY or attempt >= BUSY_RETRIES:
                 raise Problem(refusal_status(refused.code), refused.code, refused.message) from refused
         attempt += 1
         await asyncio.sleep(BUSY_PAUSE)
+
+
+async def _decide_in_time(client, invoice_id: int, decision: Decision) -> DecisionResult:
+    """The Update, with Temporal's own failures as problems rather than 500s."""
+    try:
+        return await asyncio.wait_for(decide(client, invoice_id, decision), DECISION_TIMEOUT)
+    except TimeoutError:
+        # the Update may still be recorded once a worker picks it up: say so, do not claim failure
+        raise Problem(
+            503,
+            "decision.pending",
+            "Die Entscheidung ist übermittelt, aber noch nicht bestätigt, weil der Freigabe-Dienst gerade "
+            "nicht antwortet. Bitte prüfen Sie den Verlauf der Rechnung in einigen Minuten.",
+        ) from None
+    except RPCError as error:
+        raise Problem(
+            503, "temporal.unavailable", "Der Freigabe-Dienst ist gerade nicht erreichbar. Bitte später erneut versuchen."
+        ) from error
+    except WorkflowUpdateFailedError as error:
+        raise Problem(
+            409, "decision.failed", "Die Entscheidung konnte nicht gespeichert werden; bitte die Seite neu laden."
+        ) from error

@@ -140,3 +140,25 @@ def test_intake_assigns_a_department_then_forwarding_moves_it(stack, http, token
     while department_of(stack, invoice_id) != "schulen":
         assert time.monotonic() < deadline, "the invoice did not move to the Schulamt"
         time.sleep(0.3)
+
+
+def test_a_decision_nobody_confirms_is_reported_pending_not_failed(stack, http, tokens, monkeypatch):
+    import web.decisions
+
+    monkeypatch.setattr(web.decisions, "DECISION_TIMEOUT", 2.0)
+    invoice_id = store_invoice(stack.engine, stack.documents, xrechnung(), supplier="bauer", status="received")
+
+    async def start_without_worker():
+        client = await connect(stack.settings.temporal_address)
+        await start_approval(client, invoice_id, queue="ohne-worker")
+
+    asyncio.run(start_without_worker())
+    answer = decide(http, invoice_id, tokens["anna"], "factual_review", "comment", comment="Hallo?")
+    assert answer.status_code == 503 and answer.json()["code"] == "decision.pending"
+    assert "noch nicht bestätigt" in answer.json()["detail"]
+
+
+def test_a_rejected_invoice_has_no_workflow_to_decide_in(stack, http, tokens):
+    invoice_id = store_invoice(stack.engine, stack.documents, xrechnung(), supplier="bauer", status="rejected")
+    answer = decide(http, invoice_id, tokens["anna"], "factual_review", "comment", comment="Hallo?")
+    assert answer.status_code == 409 and answer.json()["code"] == "decision.no_workflow"
