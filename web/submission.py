@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from temporalio.service import RPCError
 
 from storage.db import session_scope
 from storage.models import Invoice
@@ -35,15 +36,24 @@ def _parse_error_code(report: dict | None) -> str | None:
 
 
 async def submit_upload(svc: Services, upload: Upload, supplier: SupplierIdentity) -> Submission:
-    result = await submit(
-        upload.data,
-        filename=upload.filename,
-        media_type=upload.media_type,
-        supplier_id=supplier.supplier_id,
-        engine=svc.engine,
-        store=svc.store,
-        temporal_client=await svc.temporal(),
-    )
+    try:
+        result = await submit(
+            upload.data,
+            filename=upload.filename,
+            media_type=upload.media_type,
+            supplier_id=supplier.supplier_id,
+            engine=svc.engine,
+            store=svc.store,
+            temporal_client=await svc.temporal(),
+        )
+    except RPCError as error:
+        # stored, but the approval could not start: the same file again makes up for it
+        raise Problem(
+            503,
+            "temporal.unavailable",
+            "Der Freigabe-Dienst ist gerade nicht erreichbar. Bitte senden Sie dieselbe Datei später erneut; "
+            "sie wird nicht doppelt erfasst.",
+        ) from error
     return await run_in_threadpool(_outcome, svc, result, supplier)
 
 
