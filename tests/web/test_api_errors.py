@@ -163,3 +163,8 @@ def test_absurd_numbers_never_reach_the_database(client, path):
         login_supplier(client, SUPPLIER_TOKENS["bauer"])
     response = client.get(path, headers=AUTH if path.startswith("/api") else {})
     assert 200 <= response.status_code < 500, (path, response.status_code, response.text[:300])
+
+
+def test_upload_while_temporal_is_down_is_503_not_500(client):
+    response = client.post("/api/v1/invoices", content=XML_FILE.read_bytes(), headers={**AUTH, "Content-Type": "application/xml"})
+    assert_problem(response, 503, "temporal.unavailable")
