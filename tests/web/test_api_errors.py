@@ -150,7 +150,7 @@ HUGE = "99999999999999999999999"
         f"/kaemmerei/eingang?seite={HUGE}",
         f"/kaemmerei/eingang?amt={HUGE}&lieferant={HUGE}&schritt=unsinn&sortierung=unsinn",
         f"/kaemmerei/suche?seite={HUGE}",
-        f"/kaemmerei/suche?betrag_von=1e999999&datum_von=gestern",
+        "/kaemmerei/suche?betrag_von=1e999999&datum_von=gestern",
         f"/portal/rechnungen?seite={HUGE}",
         f"/portal/rechnungen/{HUGE}",
     ],
