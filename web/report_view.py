@@ -47,4 +47,5 @@ def report_summary(report: dict[str, Any] | None) -> dict[str, Any] | None:
         "scenario": model.scenario.name if model.scenario else None,
         "errors": model.errors,
         "warnings": model.warnings,
+        "business": [check for check in model.business if check.ok is not None],
     }

@@ -207,3 +207,16 @@ def test_a_substitute_sees_the_absent_colleagues_tasks(client, tenant_db, settin
     assert _rows(page) == [invoice_id] and "Anna Acker" in page and "(Vertretung)" in page
     login_clerk(client, "anna")
     assert ">ich<" in client.get("/kaemmerei/eingang").text
+
+
+def test_clerks_see_the_business_checks_suppliers_do_not(client, tenant_db, settings):
+    from tests.web.helpers import login_supplier
+    from tests.web.tenants import SUPPLIER_TOKENS
+
+    data = retarget((STANDARD / "01.01a-INVOICE_ubl.xml").read_bytes(), ETTLINGEN_BAUAMT)
+    invoice_id = store_invoice(tenant_db.engine, settings.documents_root, data, supplier="bauer", validate=True)
+    login_clerk(client, "anna")
+    page = html.unescape(client.get(f"/kaemmerei/rechnungen/{invoice_id}").text)
+    assert "Fachliche Prüfungen" in page and "Leitweg-ID 08215017-AMT60-04 ist gültig." in page
+    login_supplier(client, SUPPLIER_TOKENS["bauer"])
+    assert "Fachliche Prüfungen" not in client.get(f"/portal/rechnungen/{invoice_id}").text

@@ -71,6 +71,7 @@ def invoice_page(request: Request, invoice_id: InvoiceId, clerk: Clerk = Depends
             "has_pdf": original.pdf is not None,
             "attachment_url": lambda index: f"/kaemmerei/rechnungen/{invoice_id}/anhaenge/{index}",
             "report": report_summary(row.validation_report),
+            "show_business": True,
             "recomputation": recompute(original.invoice) if original.invoice is not None else None,
             "history": events_of(session, invoice_id),
             "task": task,
