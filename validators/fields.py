@@ -55,61 +55,44 @@ _UBL_PATHS = _paths(
 )
 
 
-def _cii_paths(ns: dict[str, str], context: str, document: str, trade: str, line: str) -> dict[str, etree.XPath]:
-    settlement = f"{trade}/ram:ApplicableHeaderTradeSettlement"
-    sums = f"{settlement}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+def _cii_paths(
+    ns: dict[str, str], document: str, trade: str, agreement: str, settlement: str, summation: str
+) -> dict[str, etree.XPath]:
+    """CII and ZUGFeRD 1.0 share the structure; only the element names differ."""
+    agreement = f"{trade}/{agreement}"
+    settlement = f"{trade}/{settlement}"
+    sums = f"{settlement}/{summation}"
     return _paths(
         ns,
         invoice_number=f"string({document}/ram:ID)",
         issue_date=f"string({document}/ram:IssueDateTime/udt:DateTimeString)",
-        seller_name=f"string({trade}/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:Name)",
-        buyer_reference=f"string({trade}/ram:ApplicableHeaderTradeAgreement/ram:BuyerReference)",
+        seller_name=f"string({agreement}/ram:SellerTradeParty/ram:Name)",
+        buyer_reference=f"string({agreement}/ram:BuyerReference)",
         currency=f"string({settlement}/ram:InvoiceCurrencyCode)",
         total_net=f"string({sums}/ram:TaxBasisTotalAmount)",
         total_tax=f"string(({sums}/ram:TaxTotalAmount[not(@currencyID) or @currencyID = "
         f"../../ram:InvoiceCurrencyCode])[1])",
         total_gross=f"string({sums}/ram:GrandTotalAmount)",
         amount_due=f"string({sums}/ram:DuePayableAmount)",
-        line_count=f"count({trade}/{line})",
+        line_count=f"count({trade}/ram:IncludedSupplyChainTradeLineItem)",
     )
 
 
 _CII_PATHS = _cii_paths(
     _CII,
-    "rsm:ExchangedDocumentContext",
     "rsm:ExchangedDocument",
     "rsm:SupplyChainTradeTransaction",
-    "ram:IncludedSupplyChainTradeLineItem",
+    "ram:ApplicableHeaderTradeAgreement",
+    "ram:ApplicableHeaderTradeSettlement",
+    "ram:SpecifiedTradeSettlementHeaderMonetarySummation",
 )
 _ZF1_PATHS = _cii_paths(
     _ZF1,
-    "rsm:SpecifiedExchangedDocumentContext",
     "rsm:HeaderExchangedDocument",
     "rsm:SpecifiedSupplyChainTradeTransaction",
-    "ram:IncludedSupplyChainTradeLineItem",
-)
-_ZF1_PATHS["total_net"] = etree.XPath(
-    "string(rsm:SpecifiedSupplyChainTradeTransaction/ram:ApplicableSupplyChainTradeSettlement/"
-    "ram:SpecifiedTradeSettlementMonetarySummation/ram:TaxBasisTotalAmount)",
-    namespaces=_ZF1,
-)
-for _name, _leaf in (("total_tax", "TaxTotalAmount"), ("total_gross", "GrandTotalAmount"), ("amount_due", "DuePayableAmount")):
-    _ZF1_PATHS[_name] = etree.XPath(
-        "string(rsm:SpecifiedSupplyChainTradeTransaction/ram:ApplicableSupplyChainTradeSettlement/"
-        f"ram:SpecifiedTradeSettlementMonetarySummation/ram:{_leaf})",
-        namespaces=_ZF1,
-    )
-_ZF1_PATHS["currency"] = etree.XPath(
-    "string(rsm:SpecifiedSupplyChainTradeTransaction/ram:ApplicableSupplyChainTradeSettlement/ram:InvoiceCurrencyCode)",
-    namespaces=_ZF1,
-)
-_ZF1_PATHS["seller_name"] = etree.XPath(
-    "string(rsm:SpecifiedSupplyChainTradeTransaction/ram:ApplicableSupplyChainTradeAgreement/ram:SellerTradeParty/ram:Name)",
-    namespaces=_ZF1,
-)
-_ZF1_PATHS["buyer_reference"] = etree.XPath(
-    "string(rsm:SpecifiedSupplyChainTradeTransaction/ram:ApplicableSupplyChainTradeAgreement/ram:BuyerReference)",
-    namespaces=_ZF1,
+    "ram:ApplicableSupplyChainTradeAgreement",
+    "ram:ApplicableSupplyChainTradeSettlement",
+    "ram:SpecifiedTradeSettlementMonetarySummation",
 )
 
 _BY_SYNTAX = {
