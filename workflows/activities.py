@@ -23,7 +23,9 @@ from storage.audit import append_event, events_of
 from storage.db import session_scope
 from storage.documents import DocumentStore
 from storage.invoices import get_invoice, update_invoice
-from storage.models import City, Department, Document, Group, GroupMember, Invoice, Substitute, Task, User, UserRole
+from storage.models import (
+    City, Department, Document, Group, GroupMember, Invoice, Substitute, Task, User, UserRole, utcnow,
+)
 from storage.tenants import route as tenant_route
 from storage.tasks import cancel_open_tasks, close_task, create_task, flag_task, reassign_task
 from workflows.decisions import Action
@@ -208,16 +210,33 @@ class ApprovalActivities:
         )
         if not eligible:
             return None, None
-        eligible_ids = set(session.exec(select(User.id).where(User.login.in_(eligible))))
-        groups = list(session.exec(select(Group).where(Group.city_id == city.id).order_by(Group.id)))
+        ids = dict(session.exec(select(User.login, User.id).where(User.login.in_(eligible))).all())
+        eligible_ids = set(ids.values())
+        groups = [
+            (group, set(session.exec(select(GroupMember.user_id).where(GroupMember.group_id == group.id))))
+            for group in session.exec(select(Group).where(Group.city_id == city.id).order_by(Group.id))
+        ]
         wanted = None if spec.treasury else (department.id if department else None)
-        # a group of the department whose members all may act; else any such group of the city
-        for matches in (lambda g: g.department_id == wanted, lambda g: True):
-            for group in filter(matches, groups):
-                members = set(session.exec(select(GroupMember.user_id).where(GroupMember.group_id == group.id)))
-                if members and members <= eligible_ids:
-                    return group.id, None
-        return None, _user_id(session, eligible[0])
+        # the department's group of exactly such people; else the city's; else a group with some of them
+        preferences = (
+            lambda g, m: g.department_id == wanted and m <= eligible_ids,
+            lambda g, m: m <= eligible_ids,
+            lambda g, m: g.department_id == wanted and m & eligible_ids,
+            lambda g, m: m & eligible_ids,
+        )
+        chosen = next(((g, m) for prefer in preferences for g, m in groups if m and prefer(g, m)), None)
+        if chosen is None:
+            return None, ids.get(eligible[0])
+        group, members = chosen
+        # an absent member's Vertretung outside the group sees the task through the absent
+        # member (the inbox shows the tasks of the users one substitutes)
+        today = utcnow().date()
+        for sub in staff.substitutions:
+            if sub.valid_from <= today <= sub.valid_to and ids.get(sub.absent) in members:
+                substitute_id = _user_id(session, sub.substitute)
+                if substitute_id not in members:
+                    return group.id, ids[sub.absent]
+        return group.id, None
 
     @activity.defn(name="mark_task")
     def mark_task(self, mark: TaskMark) -> None:

@@ -223,6 +223,14 @@ async def test_substitute_acts_for_the_absent_reviewer(wf):
     invoice = wf.invoice()
     await wf.start(invoice)
     await wf.wait_step(invoice, Step.FACTUAL_REVIEW)
+    # the task is offered to the Vertretung: it is in ett.aushilfe's inbox
+    with session_scope(wf.engine) as session:
+        from storage.tasks import inbox
+
+        aushilfe = session.exec(select(User.id).where(User.login == "ett.aushilfe")).one()
+        sach2 = session.exec(select(User.id).where(User.login == "ett.sach2")).one()
+        assert [r.task.invoice_id for r in inbox(session, aushilfe).rows] == [invoice]
+        assert [r.task.invoice_id for r in inbox(session, sach2).rows] == [invoice]  # through the group
     # ett.aushilfe holds no review role, but substitutes the absent ett.sach1
     await wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.aushilfe", account_assignment=ASSIGNMENT)
     state = await wf.wait_step(invoice, Step.ARITHMETIC_REVIEW)
