@@ -46,40 +46,36 @@ def _unsupported(detail: str, code: str = "upload.unsupported_media_type") -> Pr
     return Problem(415, code, detail, accepted=sorted(set(RAW_TYPES)) + [MULTIPART])
 
 
+def _size(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{limit // 1024} KB" if limit >= 1024 else f"{limit} Byte"
+
+
 def _too_large(limit: int) -> Problem:
     return Problem(
-        413,
-        "upload.too_large",
-        f"Die Datei ist zu groß. Erlaubt sind höchstens {limit // (1024 * 1024)} MB je Rechnung.",
-        max_bytes=limit,
+        413, "upload.too_large", f"Die Datei ist zu groß. Erlaubt sind höchstens {_size(limit)} je Rechnung.", max_bytes=limit
     )
-
-
-async def _drain(request: Request, budget: int) -> None:
-    try:
-        async for chunk in request.stream():
-            budget -= len(chunk)
-            if budget < 0:
-                return
-    except Exception:  # the client went away: nothing to answer
-        return
 
 
 async def read_limited(request: Request, limit: int, max_file: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise Problem(400, "upload.bad_length", "Die Angabe Content-Length ist ungültig.")
-        if int(declared) > limit:
-            if int(declared) <= DRAIN_LIMIT:
-                await _drain(request, DRAIN_LIMIT)
-            raise _too_large(max_file)
+    if declared is not None and not declared.isdigit():
+        raise Problem(400, "upload.bad_length", "Die Angabe Content-Length ist ungültig.")
+    if declared is not None and int(declared) > DRAIN_LIMIT:
+        raise _too_large(max_file)  # not worth reading: the connection is closed after the answer
     body = bytearray()
+    received = 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            await _drain(request, DRAIN_LIMIT)
-            raise _too_large(max_file)
+        received += len(chunk)
+        if received > DRAIN_LIMIT:
+            break
+        if received <= limit:
+            body += chunk
+        # past the limit the rest is read and dropped, so that the client, still sending,
+        # gets to read our 413 instead of a broken connection
+    if received > limit:
+        raise _too_large(max_file)
     return bytes(body)
 
 

@@ -104,3 +104,18 @@ def test_pdf_without_invoice_is_415(http):
     writer.write(buffer)
     response = upload(http, buffer.getvalue(), "application/pdf")
     assert response.status_code == 415 and response.json()["code"] == "upload.not_an_invoice"
+
+
+def test_oversized_uploads_get_a_readable_413_over_a_real_socket(http, stack):
+    limit = stack.settings.max_upload_bytes
+    body = b"<Invoice>" + b" " * limit + b"</Invoice>"
+    declared = upload(http, body)
+    assert declared.status_code == 413 and declared.json()["code"] == "upload.too_large"
+    assert "20 MB" in declared.json()["detail"]
+
+    def chunks():
+        for start in range(0, len(body), 1 << 20):
+            yield body[start:start + (1 << 20)]
+
+    streamed = http.post("/api/v1/invoices", content=chunks(), headers={**BAUER, "Content-Type": "application/xml"})
+    assert streamed.status_code == 413 and streamed.json()["code"] == "upload.too_large"
