@@ -69,7 +69,7 @@ async def read_limited(request: Request, limit: int, max_file: int) -> bytes:
     async for chunk in request.stream():
         received += len(chunk)
         if received > DRAIN_LIMIT:
-            break
+            raise _too_large(max_file)  # enough read: the connection is closed after the answer
         if received <= limit:
             body += chunk
         # past the limit the rest is read and dropped, so that the client, still sending,
@@ -136,7 +136,8 @@ async def read_uploads(
             "Bitte die Rechnung als application/xml, application/pdf oder als Formularfeld „file“ "
             f"(multipart/form-data) senden, nicht als „{declared or 'ohne Inhaltstyp'}“."
         )
-    limit = (max_file * 50 if many else max_file) + MULTIPART_OVERHEAD
+    # several files in one form post: together at most what is read at all
+    limit = DRAIN_LIMIT if many else max_file + MULTIPART_OVERHEAD
     body = await read_limited(request, limit, max_file)
     files = await _form_files(request, body, fields if fields is not None else {})
     if not files:

@@ -61,3 +61,13 @@ def test_rejected_invoice_page_shows_the_german_report(logged_in, tenant_db, set
     assert "Prüfbericht" in report.text and "default-src 'none'" in report.headers["content-security-policy"]
     listing = html.unescape(logged_in.get("/portal/rechnungen").text)
     assert f'data-invoice-id="{invoice_id}"' in listing and "zurückgewiesen" in listing
+
+
+def test_several_files_together_have_a_ceiling(logged_in, monkeypatch):
+    import web.upload
+
+    monkeypatch.setattr(web.upload, "DRAIN_LIMIT", 10_000)
+    token = csrf_of(logged_in.get("/portal/hochladen").text)
+    files = [("file", (f"r{i}.xml", b"<a>" + b" " * 4000 + b"</a>", "application/xml")) for i in range(3)]
+    response = logged_in.post("/portal/hochladen", files=files, headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    assert response.status_code == 413 and response.json()["code"] == "upload.too_large"
