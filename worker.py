@@ -28,6 +28,7 @@ from workflows.intake import start_pending
 
 log = logging.getLogger("rechnungslauf.worker")
 ACTIVITY_THREADS = 8
+PENDING_INTERVAL = 60
 
 
 def document_root() -> Path:
@@ -51,6 +52,23 @@ def build_worker(
     )
 
 
+async def start_pending_regularly(engine, client: Client, queue: str | None, stop: asyncio.Event) -> None:
+    """Approvals whose start was lost (Temporal unreachable at upload) start here: at once,
+    then every PENDING_INTERVAL seconds. Several workers doing it at once is harmless."""
+    while not stop.is_set():
+        try:
+            started = await start_pending(engine, client, queue)
+        except Exception:  # the worker serves on; the next round tries again
+            log.exception("Liegengebliebene Freigabeverfahren nicht gestartet")
+        else:
+            if started:
+                log.info("%d liegengebliebene Freigabeverfahren gestartet", started)
+        try:
+            await asyncio.wait_for(stop.wait(), PENDING_INTERVAL)
+        except TimeoutError:
+            pass
+
+
 async def serve(queue: str | None = None, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -62,15 +80,10 @@ async def serve(queue: str | None = None, stop: asyncio.Event | None = None) -> 
         worker = build_worker(client, activities, queue=queue, executor=executor)
         log.info("Worker läuft auf Task-Queue %s", queue or task_queue())
         async with worker:
-            try:
-                started = await start_pending(activities.engine, client, queue)
-            except Exception:  # the worker serves anyway; the next start tries again
-                log.exception("Liegengebliebene Freigabeverfahren nicht gestartet")
-            else:
-                if started:
-                    log.info("%d liegengebliebene Freigabeverfahren gestartet", started)
+            pending = asyncio.create_task(start_pending_regularly(activities.engine, client, queue, stop))
             await stop.wait()
             log.info("Worker wird beendet")
+            await pending
     activities.engine.dispose()
 
 

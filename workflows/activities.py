@@ -127,16 +127,18 @@ class ApprovalActivities:
                 due_date=invoice.due_date,
                 skonto_date=invoice.skonto_date,
             )
+            changes: dict[str, Any] = {}
+            if invoice.workflow_id != activity.info().workflow_id:
+                changes["workflow_id"] = activity.info().workflow_id
             if city is not None:
                 route.same_person_factual_and_arithmetic_allowed = city.same_person_factual_and_arithmetic_allowed
                 route.reminder_days, route.escalation_days = city.reminder_days, city.escalation_days
-                changes = {}
                 if invoice.city_id != city.id:
                     changes["city_id"] = city.id
                 if department is not None and invoice.department_id != department.id:
                     changes["department_id"] = department.id
-                if changes:
-                    update_invoice(session, invoice_id, actor=SYSTEM, action="workflow.routed", **changes)
+            if changes:
+                update_invoice(session, invoice_id, actor=SYSTEM, action="workflow.routed", **changes)
             append_once(
                 session, invoice_id, f"invoice-{invoice_id}:route", SYSTEM, "workflow.route",
                 city=route.city, department=route.department, problem=problem,

@@ -26,7 +26,7 @@ from domain.status import FINAL_STATUSES, InvoiceStatus
 from parsers import ParseError, detect, map_invoice
 from storage.db import session_scope
 from storage.documents import DocumentStore, sha256_hex, store_document
-from storage.invoices import create_invoice, key_fields, update_invoice
+from storage.invoices import create_invoice, key_fields
 from storage.models import City, Document, Invoice, Supplier
 from storage.tenants import route
 from validators import ValidationReport, validate, validate_detected
@@ -36,21 +36,6 @@ from workflows.decisions import DecisionRefused, Withdrawal, withdraw
 log = logging.getLogger("rechnungslauf.intake")
 
 MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf"}
-
-
-class IntakeUnavailable(Exception):
-    """The invoice is stored and checked, but its approval could not be started (Temporal
-    unreachable). Handing in the same file again, or the next worker start, starts it."""
-
-    code = "intake.unavailable"
-
-    def __init__(self, invoice_id: int):
-        self.invoice_id = invoice_id
-        self.message = (
-            f"Die Rechnung ist gespeichert (Vorgang {invoice_id}), das Freigabeverfahren ist aber gerade nicht "
-            "erreichbar. Es startet automatisch; Sie müssen nichts erneut senden."
-        )
-        super().__init__(self.message)
 
 
 class IntakeResult(BaseModel):
@@ -125,10 +110,10 @@ def _message(row: Invoice, duplicate: bool) -> str:
     return f"Die Rechnung wurde zurückgewiesen: {row.rejection_reason}"
 
 
-def _result(row: Invoice, duplicate: bool) -> IntakeResult:
+def _result(row: Invoice, duplicate: bool, workflow_id: str | None) -> IntakeResult:
     return IntakeResult(
         invoice_id=row.id, document_id=row.document_id, duplicate=duplicate, accepted=bool(row.accepted),
-        status=InvoiceStatus(row.status), number=row.number, workflow_id=row.workflow_id,
+        status=InvoiceStatus(row.status), number=row.number, workflow_id=workflow_id or row.workflow_id,
         message=_message(row, duplicate), report=row.validation_report,
     )
 
@@ -186,35 +171,35 @@ async def submit(
                 row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
     if row.accepted and InvoiceStatus(row.status) not in FINAL_STATUSES:
         # also for a duplicate: a start lost to a crash is made up; a second start is a no-op
-        row = await _start(engine, temporal_client, row, actor, task_queue)
+        workflow_id = await _start(temporal_client, row.id, task_queue)
+    else:
+        workflow_id = None
     if invoice is not None and not duplicate and invoice.is_credit_note:
         await _withdraw_credited(engine, temporal_client, row, invoice)
-    return _result(row, duplicate)
+    return _result(row, duplicate, workflow_id)
 
 
-async def _start(engine: Engine, client: Client, row: Invoice, actor: str, queue: str | None) -> Invoice:
+async def _start(client: Client, invoice_id: int, queue: str | None) -> str | None:
+    """Start the approval (its route activity notes the workflow id on the invoice row). When
+    Temporal cannot be reached the invoice stays stored and accepted, and the workers'
+    `start_pending` starts it later."""
     try:
-        handle = await start_approval(client, row.id, queue=queue)
+        return (await start_approval(client, invoice_id, queue=queue)).id
     except (RPCError, RuntimeError) as err:  # RuntimeError: the client could not connect at all
-        log.warning("Freigabe für Rechnung %s nicht gestartet: %s", row.id, err)
-        raise IntakeUnavailable(row.id) from err
-    if row.workflow_id == handle.id:
-        return row
-    with session_scope(engine) as session:
-        return update_invoice(session, row.id, actor=actor, action="workflow.started", workflow_id=handle.id)
+        log.warning("Freigabe für Rechnung %s noch nicht gestartet: %s", invoice_id, err)
+        return None
 
 
 async def start_pending(engine: Engine, client: Client, queue: str | None = None) -> int:
     """Start the approval of accepted invoices that have none yet (a start lost to an outage
-    or a crash); the worker calls this when it starts. How many were started."""
+    or a crash); the workers call this when they start and then every minute. How many."""
     with session_scope(engine) as session:
         rows = list(session.exec(
             select(Invoice).where(Invoice.accepted.is_(True), Invoice.workflow_id.is_(None),
                                   Invoice.status.not_in([s.value for s in FINAL_STATUSES]))
         ))
-    for row in rows:
-        await _start(engine, client, row, "system", queue)
-    return len(rows)
+    started = [await _start(client, row.id, queue) for row in rows]
+    return sum(1 for workflow_id in started if workflow_id)
 
 
 async def _withdraw_credited(engine: Engine, client: Client, credit: Invoice, note: DomainInvoice) -> None:

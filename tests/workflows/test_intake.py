@@ -121,22 +121,23 @@ def test_import_finds_invoice_files_in_folders(tmp_path):
     assert run_import(Namespace(paths=[str(tmp_path / "nope")], supplier=None)) == 2
 
 
-async def test_lost_starts_are_made_up_and_an_unreachable_server_is_a_clear_error(wf, supplier):
+async def test_unreachable_server_keeps_the_invoice_and_a_later_start_makes_up(wf, supplier):
     from temporalio.client import Client
     from temporalio.contrib.pydantic import pydantic_data_converter
 
-    from workflows.intake import IntakeUnavailable, start_pending
+    from workflows.intake import start_pending
 
     nowhere = await Client.connect("127.0.0.1:9", lazy=True, data_converter=pydantic_data_converter)
-    with pytest.raises(IntakeUnavailable) as info:
-        await submit(addressed(SAMPLE_INVOICE), filename="r.xml", media_type="application/xml", supplier_id=supplier,
-                     engine=wf.engine, store=wf.store, temporal_client=nowhere, task_queue=wf.queue)
-    assert info.value.code == "intake.unavailable" and "gespeichert" in info.value.message
-    with session_scope(wf.engine) as session:
-        row = session.get(Invoice, info.value.invoice_id)
-    assert row.accepted and row.workflow_id is None  # stored and checked, not lost
+    result = await submit(addressed(SAMPLE_INVOICE), filename="r.xml", media_type="application/xml",
+                          supplier_id=supplier, engine=wf.engine, store=wf.store, temporal_client=nowhere,
+                          task_queue=wf.queue)
+    assert result.accepted and result.workflow_id is None  # stored and checked, not lost
+    assert "eingegangen" in result.message
 
-    assert await start_pending(wf.engine, wf.client, wf.queue) == 1  # what the worker does on start
-    state = await wf.wait_step(row.id, Step.FACTUAL_REVIEW)
+    assert await start_pending(wf.engine, nowhere, wf.queue) == 0  # still unreachable: nothing lost
+    assert await start_pending(wf.engine, wf.client, wf.queue) == 1  # what the workers do regularly
+    state = await wf.wait_step(result.invoice_id, Step.FACTUAL_REVIEW)
     assert state.city == "ettlingen"
+    with session_scope(wf.engine) as session:
+        assert session.get(Invoice, result.invoice_id).workflow_id == f"invoice-{result.invoice_id}"
     assert await start_pending(wf.engine, wf.client, wf.queue) == 0
