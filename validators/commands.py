@@ -44,9 +44,12 @@ def _text(path: str, report) -> str:
 def run(args) -> int:
     files: list[str] = list(args.files)
     missing = [f for f in files if not Path(f).is_file()]
-    if missing:
-        for name in missing:
-            print(f"Fehler: Datei „{name}“ nicht gefunden.", file=sys.stderr)
+    unreadable = [f for f in files if f not in missing and not os.access(f, os.R_OK)]
+    for name in missing:
+        print(f"Fehler: Datei „{name}“ nicht gefunden.", file=sys.stderr)
+    for name in unreadable:
+        print(f"Fehler: Datei „{name}“ ist nicht lesbar.", file=sys.stderr)
+    if missing or unreadable:
         return EXIT_USAGE
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
