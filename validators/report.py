@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -135,7 +134,3 @@ def _template():
         lstrip_blocks=True,
     )
     return env.get_template("report.html")
-
-
-def dumps_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False)

@@ -72,10 +72,6 @@ class ProfileMatch:
             return True
         return any(value in self.profiles for value in spec_ids(detected))
 
-    def describe(self) -> str:
-        syntaxes = ", ".join(sorted(s.value for s in self.syntaxes))
-        return f"{syntaxes}: {' | '.join(sorted(self.profiles))}" if self.profiles else syntaxes
-
 
 @dataclass(frozen=True)
 class XPathMatch:
@@ -96,9 +92,6 @@ class XPathMatch:
             xpath.declare_namespace(prefix, uri)
         xpath.set_context(xdm_item=saxon_document)
         return bool(xpath.effective_boolean_value(self.expression))
-
-    def describe(self) -> str:
-        return self.expression
 
 
 @dataclass(frozen=True)
