@@ -17,6 +17,7 @@ from web.services import Services
 from web.sessions import SessionCookies
 from web.settings import WebSettings
 from web.templating import make_templates
+from web.throttle import LoginThrottle
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -50,6 +51,7 @@ def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:
     )
     app.state.services = svc
     app.state.templates = make_templates()
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(SessionCookies, settings=settings)
     app.add_middleware(SecurityHeaders)
     problems.install(app)

@@ -143,3 +143,18 @@ def test_decision_bodies_are_checked_before_anything_is_sent(client):
     ):
         response = client.post("/api/v1/invoices/1/decisions", json=body, headers={"X-CSRF-Token": token})
         assert response.status_code == 422 and response.json()["code"] == "request.invalid", body
+
+
+def test_password_guessing_is_slowed_down(client):
+    for _ in range(5):
+        assert login_clerk(client, "bernd", "falsch").status_code == 401
+    blocked = login_clerk(client, "bernd")  # even the right password, for a while
+    assert blocked.status_code == 429 and blocked.json()["code"] == "auth.throttled"
+    assert "retry-after" in blocked.headers
+    assert login_clerk(client, "anna").status_code == 303  # other people are not affected
+
+
+def test_token_guessing_is_slowed_down(client):
+    for _ in range(5):
+        assert login_supplier(client, "geraten").status_code == 401
+    assert login_supplier(client, SUPPLIER_TOKENS["bauer"]).status_code == 429

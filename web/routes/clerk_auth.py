@@ -37,15 +37,20 @@ def login(
     csrf_token: str = Form("", alias=CSRF_FIELD),
 ):
     check_csrf(request, csrf_token)
+    throttle = request.app.state.login_throttle
+    key = f"clerk:{login.strip().lower()}"
+    throttle.check(key)
     user = authenticate_user(session, login, password) if login and password else None
     clerk = load_clerk(session, user.id, None) if user else None
     if clerk is None:
+        throttle.failed(key)
         return page(
             request,
             "clerk/login.html",
             {"error": "Benutzername oder Passwort ist falsch.", "login": login, "weiter": weiter},
             status_code=401,
         )
+    throttle.succeeded(key)
     # a fresh session at login: nothing from before the login carries over
     request.session.clear()
     request.session["clerk"] = {"user_id": clerk.user_id, "city_id": clerk.city_id}

@@ -37,9 +37,14 @@ def login(
     csrf_token: str = Form(""),
 ):
     check_csrf(request, csrf_token)
+    throttle = request.app.state.login_throttle
+    key = f"supplier:{request.client.host if request.client else ''}"
+    throttle.check(key)
     supplier = supplier_by_token(session, token.strip())
     if supplier is None:
+        throttle.failed(key)
         return page(request, "supplier/login.html", {"error": "Der Zugangsschlüssel ist ungültig.", "weiter": weiter}, 401)
+    throttle.succeeded(key)
     request.session.clear()
     request.session["supplier"] = supplier.supplier_id
     return redirect(safe_target(weiter, "/portal/", HOME))
