@@ -70,7 +70,7 @@ LEVELS_CII_EXTENSION = {
 
 UBL_INVOICE_XSD = Layer("xsd", "XML Schema UBL 2.1 Invoice", res.UBL_INVOICE_XSD)
 UBL_CREDIT_NOTE_XSD = Layer("xsd", "XML Schema UBL 2.1 CreditNote", res.UBL_CREDIT_NOTE_XSD)
-CII_XSD = Layer("xsd", "XML Schema UN/CEFACT CII (Factur-X EXTENDED)", res.CII_XSD)
+CII_XSD = Layer("xsd", "XML Schema UN/CEFACT CII D22B", res.CII_XSD)
 CEN_UBL = Layer("schematron", "CEN EN 16931 Schematron (UBL)", res.CEN_UBL_XSLT)
 # KoSIT runs the plain CEN CII schematron. The package has no such stylesheet, so the CEN CII
 # rules are taken from two that contain them: the CEN syntax rules (CII-SR, CII-DT) and code

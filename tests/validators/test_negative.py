@@ -219,3 +219,16 @@ def test_cii_sr_452_is_raised_to_an_error_in_xrechnung_only():
     plain = validate(twice.replace(f">{XRECHNUNG_30}<".encode(), b">urn:cen.eu:en16931:2017<"), business=False)
     assert fired(plain)["CII-SR-452"] == "warning"
     assert plain.accepted
+
+
+def test_cii_schema_accepts_what_kosits_accepts_and_cen_reports_it():
+    # two payment-terms descriptions are valid UN/CEFACT CII; CEN's CII-SR-453 flags them
+    # and XRechnung raises that to an error
+    data = replace(
+        CII,
+        "<ram:Description>Zahlbar sofort ohne Abzug.</ram:Description>",
+        "<ram:Description>Zahlbar sofort</ram:Description><ram:Description>ohne Abzug.</ram:Description>",
+    )
+    report = validate(data, business=False)
+    assert [f for f in report.findings if f.layer == "xsd"] == []
+    assert fired(report)["CII-SR-453"] == "error"
