@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -24,19 +23,12 @@ from storage.documents import FileSystemDocumentStore
 from workflows.activities import ApprovalActivities
 from workflows.approval import InvoiceApproval
 from workflows.client import connect, task_queue
+from workflows.exporting import default_root
 from workflows.intake import start_pending
 
 log = logging.getLogger("rechnungslauf.worker")
 ACTIVITY_THREADS = 8
 PENDING_INTERVAL = 60
-
-
-def document_root() -> Path:
-    return Path(os.environ.get("RECHNUNGSLAUF_DOCUMENTS") or Path(os.environ.get("RECHNUNGSLAUF_VAR", "var")) / "documents")
-
-
-def outbox_root() -> Path:
-    return Path(os.environ.get("RECHNUNGSLAUF_OUTBOX") or Path(os.environ.get("RECHNUNGSLAUF_VAR", "var")) / "outbox")
 
 
 def build_worker(
@@ -75,7 +67,11 @@ async def serve(queue: str | None = None, stop: asyncio.Event | None = None) -> 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     client = await connect()
-    activities = ApprovalActivities(make_engine(), FileSystemDocumentStore(document_root()), outbox_root())
+    activities = ApprovalActivities(
+        make_engine(),
+        FileSystemDocumentStore(default_root("RECHNUNGSLAUF_DOCUMENTS", "documents")),
+        default_root("RECHNUNGSLAUF_OUTBOX", "outbox"),
+    )
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         worker = build_worker(client, activities, queue=queue, executor=executor)
         log.info("Worker läuft auf Task-Queue %s", queue or task_queue())

@@ -248,11 +248,11 @@ async def _import(files: list[Path], supplier_key: str | None) -> int:
 
     from storage.db import make_engine
     from storage.documents import FileSystemDocumentStore
-    from worker import document_root
+    from workflows.exporting import default_root
     from workflows.client import connect
 
     engine = make_engine()
-    store = FileSystemDocumentStore(document_root())
+    store = FileSystemDocumentStore(default_root("RECHNUNGSLAUF_DOCUMENTS", "documents"))
     supplier_id = None
     if supplier_key:
         with session_scope(engine) as session:

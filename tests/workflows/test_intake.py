@@ -141,3 +141,28 @@ async def test_unreachable_server_keeps_the_invoice_and_a_later_start_makes_up(w
     with session_scope(wf.engine) as session:
         assert session.get(Invoice, result.invoice_id).workflow_id == f"invoice-{result.invoice_id}"
     assert await start_pending(wf.engine, wf.client, wf.queue) == 0
+
+
+async def test_import_command_hands_in_a_folder(wf, supplier, tmp_path):
+    import asyncio
+    import subprocess
+    import sys
+
+    from wf_support import REPO, worker_env
+
+    folder = tmp_path / "eingang" / "november"
+    folder.mkdir(parents=True)
+    (folder / "gut.xml").write_bytes(addressed(SAMPLE_INVOICE))
+    (folder / "kaputt.xml").write_bytes(b"<kein>Rechnung</kein>")
+    env = dict(worker_env(wf), PYTHONPATH=str(REPO))
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "cli", "import", str(tmp_path / "eingang"), "--supplier", "lieferant"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stderr  # one file was rejected
+    assert "kaputt.xml: Die Rechnung wurde zurückgewiesen" in done.stdout
+    assert "1 angenommen, 1 zurückgewiesen, 0 bereits eingereicht" in done.stdout
+    with session_scope(wf.engine) as session:
+        good = session.exec(select(Invoice).where(Invoice.number == "123456XX")).one()
+    assert good.supplier_id == supplier
+    await wf.wait_step(good.id, Step.FACTUAL_REVIEW)  # its approval runs
