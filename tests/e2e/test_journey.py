@@ -1,6 +1,6 @@
 """The whole journey in a real browser: a supplier hands in an XRechnung and a ZUGFeRD PDF,
-three clerks of Ettlingen approve with four eyes, the supplier sees the outcome; a rejected
-upload shows the German report. Screenshots of every page go to tests/artifacts/."""
+three clerks of Ettlingen approve the one with four eyes and send the other back with a
+reason, the supplier sees both outcomes; a rejected upload shows the German report. Screenshots of every page go to tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -159,8 +159,16 @@ def test_supplier_to_payment_order(stack, browser, screenshots, tmp_path):
     assert clara.locator(f"#search-results tr[data-invoice-id='{xml_id}']").count() == 1
     screenshots(clara, "12-suche")
 
-    # --- the supplier sees the final status
+    # --- clerk A sends the ZUGFeRD invoice back, with a reason for the supplier
+    open_invoice(anna, pdf_id, "sachliche Prüfung")
+    anna.click("#form-reject >> xpath=.. >> summary")
+    anna.fill("#reject-reason", "Die Lieferung ist noch nicht vollständig eingegangen.")
+    anna.click("#form-reject button[type=submit]")
+    assert "Abgelehnt" not in flash_text(anna), flash_text(anna)
+
+    # --- the supplier sees the final status of both
     supplier.goto("/portal/rechnungen")
-    until(supplier, lambda p: any(s in p.inner_text(f"tr[data-invoice-id='{xml_id}']") for s in ("angeordnet", "exportiert")), "final status")
-    assert "in Prüfung" in supplier.inner_text(f"tr[data-invoice-id='{pdf_id}']")
+    until(supplier, lambda p: any(s in p.inner_text(f"tr[data-invoice-id='{xml_id}']") for s in ("angeordnet", "exportiert"))
+          and "zurückgewiesen" in p.inner_text(f"tr[data-invoice-id='{pdf_id}']"), "final status")
+    assert "noch nicht vollständig eingegangen" in supplier.inner_text(f"tr[data-invoice-id='{pdf_id}']")
     screenshots(supplier, "13-lieferant-endstand")
