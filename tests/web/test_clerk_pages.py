@@ -220,3 +220,17 @@ def test_clerks_see_the_business_checks_suppliers_do_not(client, tenant_db, sett
     assert "Fachliche Prüfungen" in page and "Leitweg-ID 08215017-AMT60-04 ist gültig." in page
     login_supplier(client, SUPPLIER_TOKENS["bauer"])
     assert "Fachliche Prüfungen" not in client.get(f"/portal/rechnungen/{invoice_id}").text
+
+
+def test_the_intake_clerk_assigns_a_department(client, tenant_db, settings):
+    from tests.web.tenants import ETTLINGEN_CITY
+
+    data = retarget((STANDARD / "01.05a-INVOICE_ubl.xml").read_bytes(), ETTLINGEN_CITY)
+    invoice_id = store_invoice(tenant_db.engine, settings.documents_root, data, supplier="bauer", status="received")
+    with session_scope(tenant_db.engine) as session:
+        eva = session.exec(select(User).where(User.login == "eva")).one()
+        create_task(session, invoice_id, Step.INTAKE, assignee_user_id=eva.id, due_at=utcnow())
+    login_clerk(client, "eva")
+    page = html.unescape(client.get(f"/kaemmerei/rechnungen/{invoice_id}").text)
+    assert 'id="form-assign"' in page and 'value="bauamt"' in page and 'value="schulen"' in page
+    assert "noch nicht zugeordnet" in page and 'id="form-approve"' not in page
