@@ -30,10 +30,11 @@ ZUGFERD1_NS = {
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
 }
 
-# The BT-24 text nodes exactly as KoSIT's match expressions compare them (no trimming).
+# BT-24 exactly as KoSIT's match expressions compare it, untrimmed: the string value of
+# cbc:CustomizationID for UBL ([. = '…']), the text nodes of ram:ID for CII (/text() = '…').
+_UBL_SPEC_ID = etree.XPath("cbc:CustomizationID", namespaces=UBL_NS)
+_STRING_VALUE = etree.XPath("string()")
 _SPEC_IDS = {
-    Syntax.UBL_INVOICE: etree.XPath("cbc:CustomizationID/text()", namespaces=UBL_NS),
-    Syntax.UBL_CREDIT_NOTE: etree.XPath("cbc:CustomizationID/text()", namespaces=UBL_NS),
     Syntax.CII: etree.XPath(
         "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()",
         namespaces=CII_NS,
@@ -54,6 +55,8 @@ LEVELS = {
 
 
 def spec_ids(detected: Detected) -> list[str]:
+    if detected.syntax in (Syntax.UBL_INVOICE, Syntax.UBL_CREDIT_NOTE):
+        return [_STRING_VALUE(element) for element in _UBL_SPEC_ID(detected.root)]
     path = _SPEC_IDS.get(detected.syntax)
     return [str(text) for text in path(detected.root)] if path is not None else []
 
