@@ -32,9 +32,11 @@ def new_page(browser, base_url: str):
     return context.new_page()
 
 
-def clerk_login(browser, base_url: str, login: str):
+def clerk_login(browser, base_url: str, login: str, screenshots=None):
     page = new_page(browser, base_url)
     page.goto("/kaemmerei/anmelden")
+    if screenshots:
+        screenshots(page, "00-verwaltung-anmeldung")
     page.fill("#login", login)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
@@ -106,7 +108,7 @@ def test_supplier_to_payment_order(stack, browser, screenshots, tmp_path):
     screenshots(supplier, "04-lieferant-pruefbericht")
 
     # --- clerk A: sachliche Prüfung with account assignment
-    anna = clerk_login(browser, base, "anna")
+    anna = clerk_login(browser, base, "anna", screenshots)
     until(anna, lambda p: p.locator(f"#inbox tr[data-invoice-id='{xml_id}']").count() > 0, "the invoice in Anna's inbox")
     screenshots(anna, "05-eingang-anna")
     open_invoice(anna, xml_id, "sachliche Prüfung")
@@ -158,6 +160,13 @@ def test_supplier_to_payment_order(stack, browser, screenshots, tmp_path):
     clara.goto(f"/kaemmerei/suche?nummer={xml_number}")
     assert clara.locator(f"#search-results tr[data-invoice-id='{xml_id}']").count() == 1
     screenshots(clara, "12-suche")
+    clara.goto("/kaemmerei/schluessel")
+    clara.click("button[type=submit]")
+    assert clara.inner_text("#api-token").startswith("rlc_")
+    screenshots(clara, "12a-api-schluessel")
+    clara.goto("/docs")
+    assert "POST /api/v1/invoices" in clara.inner_text("main")
+    screenshots(clara, "12b-api-dokumentation")
 
     # --- clerk A sends the ZUGFeRD invoice back, with a reason for the supplier
     open_invoice(anna, pdf_id, "sachliche Prüfung")
