@@ -8,6 +8,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from validators.report import SEVERITY_GERMAN
+
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
@@ -32,10 +34,12 @@ def _text(path: str, report) -> str:
     lines = [f"{path}: {verdict} ({scenario}; {len(report.errors)} Fehler, {len(report.warnings)} Warnungen)"]
     if report.reason:
         lines.append(f"  {report.reason}")
+    if report.hint:
+        lines.append(f"  Hinweis: {report.hint}")
     for finding in report.findings:
         if finding.severity == "information":
             continue
-        lines.append(f"  [{finding.severity}] {finding.rule_id}: {finding.text}")
+        lines.append(f"  [{SEVERITY_GERMAN[finding.severity]}] {finding.rule_id}: {finding.text}")
         if finding.hint:
             lines.append(f"      Hinweis: {finding.hint}")
     return "\n".join(lines)
