@@ -21,15 +21,13 @@ from web.throttle import LoginThrottle
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-DESCRIPTION = """Schnittstelle des re@di Rechnungslaufs.
-
-* **Lieferanten** reichen XRechnungen (UBL, CII) und ZUGFeRD-/Factur-X-PDFs mit ihrem
-  API-Schlüssel ein (`Authorization: Bearer …`) und fragen den Bearbeitungsstand ab.
-* **Sachbearbeitungen** treffen Prüfentscheidungen mit einem persönlichen Schlüssel (`rlc_…`).
-
-Fehler werden als *Problem Details* (RFC 9457, `application/problem+json`) mit deutschem
-`detail` und stabilem `code` beantwortet.
-"""
+DESCRIPTION = (
+    "Schnittstelle des re@di Rechnungslaufs. Lieferanten reichen XRechnungen (UBL, CII) und "
+    "ZUGFeRD-/Factur-X-PDFs mit ihrem API-Schlüssel ein (Authorization: Bearer …) und fragen den "
+    "Bearbeitungsstand ab. Sachbearbeitungen treffen Prüfentscheidungen mit einem persönlichen "
+    "Schlüssel (rlc_…). Fehler werden als Problem Details (RFC 9457, application/problem+json) mit "
+    "deutschem detail und stabilem code beantwortet."
+)
 
 
 def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:

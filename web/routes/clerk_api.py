@@ -25,6 +25,7 @@ def _problem(description: str) -> dict:
     "weiterleiten oder kommentieren. Angemeldet per Sitzung (mit Kopfzeile `X-CSRF-Token`) "
     "oder persönlichem Schlüssel (`Authorization: Bearer rlc_…`).",
     responses={
+        200: {"description": "Entscheidung gespeichert; neuer Stand der Rechnung"},
         401: _problem("nicht angemeldet"),
         403: _problem("abgelehnt: Rolle, Zuständigkeit, Vier-Augen-Prinzip oder Wertgrenze"),
         404: _problem("Rechnung nicht gefunden (oder einer anderen Stadt)"),

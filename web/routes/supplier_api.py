@@ -64,7 +64,17 @@ async def submit_invoice(request: Request, supplier: SupplierIdentity = Depends(
     )
 
 
-@router.get("/invoices", summary="Rechnungen mit Bearbeitungsstand (Lieferant: eigene; Sachbearbeitung: der Stadt)")
+READ_RESPONSES = {
+    401: _problem("nicht angemeldet"),
+    422: _problem("Parameter fehlerhaft"),
+}
+
+
+@router.get(
+    "/invoices",
+    summary="Rechnungen mit Bearbeitungsstand (Lieferant: eigene; Sachbearbeitung: der Stadt)",
+    responses={200: {"description": "eine Seite der Rechnungen, neueste zuerst"}, **READ_RESPONSES},
+)
 def list_invoices(
     caller: SupplierIdentity | Clerk = Depends(api_caller),
     session: Session = Depends(db),
@@ -80,7 +90,15 @@ def list_invoices(
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 
-@router.get("/invoices/{invoice_id}", summary="Eine Rechnung mit Stand und Prüfbericht")
+@router.get(
+    "/invoices/{invoice_id}",
+    summary="Eine Rechnung mit Stand und Prüfbericht",
+    responses={
+        200: {"description": "die Rechnung mit Stand, Grund einer Zurückweisung und Prüfbericht"},
+        404: _problem("nicht gefunden (oder nicht die eigene)"),
+        **READ_RESPONSES,
+    },
+)
 def get_invoice(invoice_id: InvoiceId, caller: SupplierIdentity | Clerk = Depends(api_caller), session: Session = Depends(db)):
     if isinstance(caller, Clerk):
         return clerk_invoice(city_invoice_row(session, caller.city_id, invoice_id), with_report=True)
