@@ -68,6 +68,14 @@ def run(args) -> int:
 
 
 def _emit(results, fmt: str, count: int) -> int:
+    try:
+        return _print_all(results, fmt, count)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`); no traceback for that
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_REJECTED
+
+
+def _print_all(results, fmt: str, count: int) -> int:
     all_accepted = True
     rendered = []
     for accepted, text in results:
