@@ -45,6 +45,15 @@ def _open_task(session: Session, invoice_id: int) -> Task | None:
     ).first()
 
 
+def _recomputation(invoice):
+    if invoice is None:
+        return None
+    try:
+        return recompute(invoice)
+    except ArithmeticError:  # e.g. a base quantity of zero: the page still shows everything else
+        return None
+
+
 def _in_inbox(session: Session, clerk: Clerk, task: Task) -> bool:
     """A task in the clerk's inbox (also as a substitute) may be decided, role or not: the
     workflow has the last word."""
@@ -72,7 +81,7 @@ def invoice_page(request: Request, invoice_id: InvoiceId, clerk: Clerk = Depends
             "attachment_url": lambda index: f"/kaemmerei/rechnungen/{invoice_id}/anhaenge/{index}",
             "report": report_summary(row.validation_report),
             "show_business": True,
-            "recomputation": recompute(original.invoice) if original.invoice is not None else None,
+            "recomputation": _recomputation(original.invoice),
             "history": events_of(session, invoice_id),
             "task": task,
             "step": step,
