@@ -4,8 +4,8 @@
 (`validators.business.check`) are reported separately and never change the verdict.
 """
 
-from validators.engine import active_scenario_set, validate, validate_detected
+from validators.engine import active_scenario_set, validate, validate_detected, warm_up
 from validators.findings import Finding, Severity
 from validators.report import ValidationReport
 
-__all__ = ["Finding", "Severity", "ValidationReport", "active_scenario_set", "validate", "validate_detected"]
+__all__ = ["Finding", "Severity", "ValidationReport", "active_scenario_set", "validate", "validate_detected", "warm_up"]

@@ -36,6 +36,15 @@ def active_scenario_set() -> ScenarioSet:
     return scenario_set()
 
 
+def warm_up(scenario_set: ScenarioSet | None = None) -> None:
+    """Compile every stylesheet of the scenario set now, not on the first invoice (a server calls
+    this at start; it takes a few seconds)."""
+    for scenario in (scenario_set or active_scenario_set()).scenarios:
+        for layer in scenario.layers:
+            if layer.kind == "schematron":
+                schematron.precompile([layer.resource], layer.only_prefixes)
+
+
 def validate(data: bytes, *, scenario_set: ScenarioSet | None = None, **options) -> ValidationReport:
     """Validate invoice bytes (XML or PDF with embedded XML); bad input gives a rejected report.
 

@@ -129,10 +129,10 @@ def _executable(path: Path, modes: tuple[str, ...] | None = None):
     return executable
 
 
-def precompile(paths: list[Path]) -> None:
-    """Compile stylesheets ahead of the first document (a worker or an installation calls this)."""
+def precompile(paths: list[Path], only_prefixes: tuple[str, ...] = ()) -> None:
+    """Compile stylesheets ahead of the first document (a server or an installation calls this)."""
     for path in paths:
-        _executable(path)
+        _executable(path, _selected_modes(path, only_prefixes))
 
 
 def document_text(xml: bytes, encoding: str | None) -> str:

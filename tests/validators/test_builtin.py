@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.validators.mutate import CII, replace
-from validators import schematron
+from validators import schematron, warm_up
 from validators.builtin import XRECHNUNG_30, XRECHNUNG_30_CVD, XRECHNUNG_30_EXTENSION, scenario_set
 from validators.findings import Severity
 
@@ -58,3 +58,14 @@ def test_running_only_the_selected_patterns_finds_what_the_whole_stylesheet_find
             assert schematron.run(path, document, only_prefixes=prefixes) == whole
             found += len(whole)
     assert found >= 4  # the mutations do fire rules in the selected patterns
+
+
+def test_warm_up_compiles_every_stylesheet_of_the_set():
+    warm_up()
+    needed = {
+        (str(layer.resource), schematron._selected_modes(layer.resource, layer.only_prefixes))
+        for s in scenario_set().scenarios
+        for layer in s.layers
+        if layer.kind == "schematron"
+    }
+    assert needed <= set(schematron._compiled)
