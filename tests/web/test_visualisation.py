@@ -92,3 +92,10 @@ def test_amounts_as_people_type_them():
     for bad in ("zwölf", "NaN", "Infinity", "1,2,3", "1e999999"):
         with pytest.raises(ValueError):
             parse_amount(bad)
+
+
+def test_what_the_supplier_wrote_is_escaped():
+    invoice = parse((TESTSUITE / "business-cases" / "standard" / "01.01a-INVOICE_ubl.xml").read_bytes()).invoice
+    invoice.seller.name = "<script>alert('x')</script>"
+    text = TEMPLATES.env.get_template("invoice/visualisation.html").render(inv=invoice)
+    assert "<script>" not in text and "&lt;script&gt;" in text
