@@ -71,3 +71,8 @@ def test_several_files_together_have_a_ceiling(logged_in, monkeypatch):
     files = [("file", (f"r{i}.xml", b"<a>" + b" " * 4000 + b"</a>", "application/xml")) for i in range(3)]
     response = logged_in.post("/portal/hochladen", files=files, headers={"X-CSRF-Token": token, "Accept": "application/json"})
     assert response.status_code == 413 and response.json()["code"] == "upload.too_large"
+
+
+def test_the_portal_address_leads_to_the_invoices(logged_in):
+    for path in ("/portal", "/portal/"):
+        assert logged_in.get(path, follow_redirects=False).headers["location"] == "/portal/rechnungen"

@@ -23,6 +23,12 @@ router = APIRouter(prefix="/portal", include_in_schema=False)
 HOME = "/portal/rechnungen"
 
 
+@router.get("")
+@router.get("/")
+def home(supplier: SupplierIdentity = Depends(supplier_page)):
+    return redirect(HOME)
+
+
 @router.get("/anmelden", response_class=HTMLResponse)
 def login_form(request: Request, weiter: str | None = None):
     return page(request, "supplier/login.html", {"weiter": weiter or ""})
