@@ -67,6 +67,11 @@ class Problem(Exception):
         return data
 
 
+def documented(description: str) -> dict:
+    """An OpenAPI response entry for an error answer."""
+    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
 def not_found(what: str = "Die Rechnung") -> Problem:
     """The one answer for anything a caller may not see: it must not reveal that it exists."""
     return Problem(404, "not_found", f"{what} wurde nicht gefunden.")

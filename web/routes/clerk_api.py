@@ -7,15 +7,11 @@ from fastapi import APIRouter, Depends, Request
 from web.decisions import DecisionRequest, send_decision
 from web.identity import Clerk
 from web.params import InvoiceId
-from web.problems import PROBLEM_MEDIA_TYPE
+from web.problems import documented
 from web.security import clerk_api
 from web.services import services
 
 router = APIRouter(prefix="/api/v1", tags=["Sachbearbeitung"])
-
-
-def _problem(description: str) -> dict:
-    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
 @router.post(
@@ -26,12 +22,12 @@ def _problem(description: str) -> dict:
     "oder persönlichem Schlüssel (`Authorization: Bearer rlc_…`).",
     responses={
         200: {"description": "Entscheidung gespeichert; neuer Stand der Rechnung"},
-        401: _problem("nicht angemeldet"),
-        403: _problem("abgelehnt: Rolle, Zuständigkeit, Vier-Augen-Prinzip oder Wertgrenze"),
-        404: _problem("Rechnung nicht gefunden (oder einer anderen Stadt)"),
-        409: _problem("Schritt ist bereits erledigt oder das Verfahren beendet"),
-        422: _problem("Angaben fehlen, z. B. Grund oder Kontierung"),
-        503: _problem("Freigabe-Dienst nicht erreichbar"),
+        401: documented("nicht angemeldet"),
+        403: documented("abgelehnt: Rolle, Zuständigkeit, Vier-Augen-Prinzip oder Wertgrenze"),
+        404: documented("Rechnung nicht gefunden (oder einer anderen Stadt)"),
+        409: documented("Schritt ist bereits erledigt oder das Verfahren beendet"),
+        422: documented("Angaben fehlen, z. B. Grund oder Kontierung"),
+        503: documented("Freigabe-Dienst nicht erreichbar"),
     },
 )
 async def post_decision(invoice_id: InvoiceId, body: DecisionRequest, request: Request, clerk: Clerk = Depends(clerk_api)):

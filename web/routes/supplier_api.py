@@ -9,7 +9,7 @@ from sqlmodel import Session
 from web.clerk_view import clerk_invoice
 from web.identity import Clerk, SupplierIdentity
 from web.params import InvoiceId, PageNumber
-from web.problems import PROBLEM_MEDIA_TYPE
+from web.problems import documented
 from web.queries import SearchQuery, city_invoice_row, search_invoices, supplier_invoice_row, supplier_invoices
 from web.security import api_caller, db, supplier_api
 from web.services import services
@@ -18,10 +18,6 @@ from web.supplier_view import supplier_invoice
 from web.upload import read_uploads
 
 router = APIRouter(prefix="/api/v1", tags=["Lieferanten"])
-
-
-def _problem(description: str) -> dict:
-    return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
 UPLOAD_BODY = {
@@ -47,12 +43,12 @@ UPLOAD_BODY = {
     openapi_extra=UPLOAD_BODY,
     responses={
         201: {"description": "angenommen; Freigabe gestartet"},
-        401: _problem("API-Schlüssel fehlt oder ist ungültig"),
-        403: _problem("Schlüssel gehört keinem Lieferanten"),
-        409: _problem("Rechnung wurde bereits eingereicht (mit `id` der vorhandenen)"),
-        413: _problem("Datei zu groß"),
-        415: _problem("kein Rechnungsformat oder falscher Inhaltstyp"),
-        422: _problem("geprüft und zurückgewiesen (mit Prüfbericht `report`)"),
+        401: documented("API-Schlüssel fehlt oder ist ungültig"),
+        403: documented("Schlüssel gehört keinem Lieferanten"),
+        409: documented("Rechnung wurde bereits eingereicht (mit `id` der vorhandenen)"),
+        413: documented("Datei zu groß"),
+        415: documented("kein Rechnungsformat oder falscher Inhaltstyp"),
+        422: documented("geprüft und zurückgewiesen (mit Prüfbericht `report`)"),
     },
 )
 async def submit_invoice(request: Request, supplier: SupplierIdentity = Depends(supplier_api)):
@@ -65,8 +61,8 @@ async def submit_invoice(request: Request, supplier: SupplierIdentity = Depends(
 
 
 READ_RESPONSES = {
-    401: _problem("nicht angemeldet"),
-    422: _problem("Parameter fehlerhaft"),
+    401: documented("nicht angemeldet"),
+    422: documented("Parameter fehlerhaft"),
 }
 
 
@@ -95,7 +91,7 @@ def list_invoices(
     summary="Eine Rechnung mit Stand und Prüfbericht",
     responses={
         200: {"description": "die Rechnung mit Stand, Grund einer Zurückweisung und Prüfbericht"},
-        404: _problem("nicht gefunden (oder nicht die eigene)"),
+        404: documented("nicht gefunden (oder nicht die eigene)"),
         **READ_RESPONSES,
     },
 )
