@@ -28,6 +28,12 @@ def testdata() -> Path:
     return TESTDATA
 
 
+def pytest_collection_modifyitems(session, config, items):
+    # Playwright's sync API keeps an event loop running in the main thread for as long as its
+    # session fixture lives; asyncio tests collected after it could not start their own loop.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_sessionfinish(session, exitstatus):
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         # "no tests" is a broken suite, not a pass and not a special code
