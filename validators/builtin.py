@@ -83,6 +83,7 @@ CEN_CII_SYNTAX = Layer(
     "CEN EN 16931 Schematron (CII): Syntaxregeln und Codelisten",
     res.CTC_FR_CII_XSLT,
     only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-"),
+    ids_from_text=True,  # e.g. its CII-SR-04 is CEN's CII-SR-004, CII-FREXT-SR-069 its variant of CII-SR-069
 )
 CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 Codelisten (CII): BR-CL-07, -10, -20, -24")
 CEN_CII = Layer(

@@ -183,7 +183,9 @@ class _Run:
             return xsd.check(self.detected.root, layer.resource), "ausgeführt"
         if layer.kind == "schematron":
             defaults = cen_flags.flags_from(layer.flags_from) if layer.flags_from else None
-            found = schematron.run(layer.resource, self.saxon_document(), "schematron", defaults, layer.only_prefixes)
+            found = schematron.run(
+                layer.resource, self.saxon_document(), "schematron", defaults, layer.only_prefixes, layer.ids_from_text
+            )
             return found, "ausgeführt"
         if layer.kind == "cen-cii-codes":
             return cen_cii_codes.check(self.detected.root), "ausgeführt"

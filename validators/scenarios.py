@@ -107,6 +107,8 @@ class Layer:
     only_prefixes: tuple[str, ...] = ()
     # Stylesheets whose assertion flags apply where this one's assertions carry none.
     flags_from: tuple[Path, ...] = ()
+    # The stylesheet renames some rules in its ids; the id its text names in brackets counts.
+    ids_from_text: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ re-serialised from lxml.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import re
 import threading
@@ -63,13 +64,15 @@ def processor() -> PySaxonProcessor:
 # The ISO schematron skeleton: the root template runs each pattern as a mode over the document.
 _ROOT_PATTERN = re.compile(r'<xsl:apply-templates (?:mode="(M\d+)" select="/"|select="/" mode="(M\d+)")\s*/>')
 _MODE_TEMPLATE = re.compile(r'<xsl:template [^>]*mode="(M\d+)"')
-_ASSERT_ID = re.compile(r'<xsl:attribute name="id">([^<]+)</xsl:attribute>')
+_ASSERT_ID = re.compile(r'<xsl:attribute name="id">([^<]+)</xsl:attribute>|<svrl:text>\s*\[([A-Z][A-Z0-9-]*)\]')
+_TEXT_ID = re.compile(r"\[([A-Z][A-Z0-9-]*)\]")
 
 
 @cache
 def pattern_modes(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     """(mode, assertion ids) of every pattern the stylesheet's root template runs, in order;
-    empty when the stylesheet is not built by the ISO skeleton."""
+    empty when the stylesheet is not built by the ISO skeleton. The ids include those the
+    assertion texts name in brackets."""
     text = path.read_text(encoding="utf-8")
     order = [a or b for a, b in _ROOT_PATTERN.findall(text)]
     ids: dict[str, set[str]] = {mode: set() for mode in order}
@@ -78,7 +81,7 @@ def pattern_modes(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
         if match.group(1):
             current = match.group(1)
         elif current in ids:
-            ids[current].add(match.group(2))
+            ids[current].add(match.group(2) or match.group(3))
     return tuple((mode, frozenset(ids[mode])) for mode in order)
 
 
@@ -159,16 +162,28 @@ def run(
     layer: str = "schematron",
     default_flags: Mapping[str, Severity] | None = None,
     only_prefixes: tuple[str, ...] = (),
+    ids_from_text: bool = False,
 ) -> list[Finding]:
     """Fired assertions and reports of the stylesheet at `path` on a parsed Saxon document.
 
     With `only_prefixes`, only assertions with such ids are reported, and patterns that have
-    none are not run at all. An assertion without a flag gets its flag from `default_flags`,
-    else it is fatal.
+    none are not run at all. With `ids_from_text`, an assertion is reported under the id its
+    text names (`[CII-SR-004] …`) where the stylesheet's own id differs. An assertion without
+    a flag gets its flag from `default_flags`, else it is fatal.
     """
     svrl = _executable(path, _selected_modes(path, only_prefixes)).transform_to_string(xdm_node=document)
     findings = parse_svrl(svrl.encode("utf-8"), layer, default_flags or {})
+    if ids_from_text:
+        findings = [_renamed(f) for f in findings]
     return [f for f in findings if f.rule_id.startswith(only_prefixes)] if only_prefixes else findings
+
+
+def _renamed(finding: Finding) -> Finding:
+    """The finding under the id its text names, where the stylesheet's id attribute differs."""
+    named = _TEXT_ID.match(finding.message)
+    if named is None or named.group(1) == finding.rule_id:
+        return finding
+    return dataclasses.replace(finding, rule_id=named.group(1))
 
 
 def parse_svrl(svrl: bytes, layer: str, default_flags: Mapping[str, Severity]) -> list[Finding]:
