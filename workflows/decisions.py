@@ -84,6 +84,7 @@ class Refusal(StrEnum):
     ACTION_NOT_ALLOWED = "decision.action_not_allowed"
     REASON_MISSING = "decision.reason_missing"
     ASSIGNMENT_MISSING = "decision.assignment_missing"
+    ASSIGNMENT_INVALID = "decision.assignment_invalid"
     UNKNOWN_DEPARTMENT = "decision.unknown_department"
     TOO_LATE = "decision.too_late"
     NO_WORKFLOW = "decision.no_workflow"

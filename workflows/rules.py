@@ -171,8 +171,23 @@ def _check_content(state: ApprovalState, staff: CityStaff, decision: Decision) -
             raise refuse(Refusal.UNKNOWN_DEPARTMENT, f"Das Amt „{target or ''}“ gibt es in dieser Stadt nicht.")
         if decision.action is Action.FORWARD and state.step is Step.FACTUAL_REVIEW and target == state.department:
             raise refuse(Refusal.UNKNOWN_DEPARTMENT, "Die Rechnung liegt bereits bei diesem Amt.")
-    if decision.action is Action.APPROVE and state.step is Step.FACTUAL_REVIEW and not decision.account_assignment:
+    if decision.action is Action.APPROVE and state.step is Step.FACTUAL_REVIEW:
+        _check_assignment(decision.account_assignment)
+
+
+def _check_assignment(assignments: list) -> None:
+    if not assignments:
         raise refuse(
             Refusal.ASSIGNMENT_MISSING,
             "Bitte geben Sie die Kontierung an (Sachkonto, Kostenstelle, Produkt; je Rechnung oder Position).",
         )
+    if any(not a.gl_account.strip() for a in assignments):
+        raise refuse(Refusal.ASSIGNMENT_INVALID, "Jede Kontierung braucht ein Sachkonto.")
+    per_line = {a.line_id is not None for a in assignments}
+    if len(per_line) > 1:
+        raise refuse(
+            Refusal.ASSIGNMENT_INVALID,
+            "Bitte kontieren Sie entweder die ganze Rechnung oder jede Position, nicht beides gemischt.",
+        )
+    if any(a.net_amount is not None and a.net_amount < 0 for a in assignments):
+        raise refuse(Refusal.ASSIGNMENT_INVALID, "Ein Kontierungsbetrag darf nicht negativ sein.")

@@ -82,6 +82,17 @@ def test_department_head_after_escalation():
     assert code(state(escalated=True, department="bau"), **decision) == Refusal.MISSING_ROLE
 
 
+@pytest.mark.parametrize(("assignment", "expected"), [
+    ([{"gl_account": "4711", "line_id": "1"}, {"gl_account": "4712", "line_id": "2"}], None),
+    ([{"gl_account": "4711", "net_amount": "600"}, {"gl_account": "4712", "net_amount": "590"}], None),
+    ([{"gl_account": " "}], Refusal.ASSIGNMENT_INVALID),
+    ([{"gl_account": "4711"}, {"gl_account": "4712", "line_id": "2"}], Refusal.ASSIGNMENT_INVALID),
+    ([{"gl_account": "4711", "net_amount": "-1"}], Refusal.ASSIGNMENT_INVALID),
+])
+def test_account_assignment_per_invoice_or_per_line(assignment, expected):
+    assert code(state(), action=Action.APPROVE, user="sach", account_assignment=assignment) == expected
+
+
 def test_step_state_and_busy():
     assert code(state(), step=Step.PAYMENT_ORDER, action=Action.APPROVE, user="ord5") == Refusal.STEP_PASSED
     assert code(state(busy=True), action=Action.REJECT, user="sach", comment="x") == Refusal.BUSY
