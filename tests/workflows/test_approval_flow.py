@@ -115,6 +115,14 @@ async def test_rejection_at_each_step_ends_with_the_reason(wf, step):
     await refused(wf.decide(invoice, step, Action.APPROVE, user), Refusal.NO_WORKFLOW)
 
 
+async def only_the_bauamt_reviews(wf, invoice):
+    """The Bauamt's reviewer decides the factual review, not the Hauptamt's."""
+    await refused(wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.sach2", account_assignment=ASSIGNMENT),
+                  Refusal.NOT_ASSIGNEE)
+    await wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.bau", account_assignment=ASSIGNMENT)
+    await wf.wait_step(invoice, Step.ARITHMETIC_REVIEW)
+
+
 async def test_unknown_department_goes_to_intake_which_assigns(wf):
     invoice = wf.invoice(leitweg=ETT)  # the city's Leitweg-ID without Feinadressierung
     await wf.start(invoice)
@@ -127,11 +135,7 @@ async def test_unknown_department_goes_to_intake_which_assigns(wf):
     await wf.decide(invoice, Step.INTAKE, Action.ASSIGN, "ett.eingang", target_department="bau")
     state = await wf.wait_step(invoice, Step.FACTUAL_REVIEW)
     assert state.department == "bau"
-    # the Bauamt's reviewer, not the Hauptamt's
-    await refused(wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.sach2", account_assignment=ASSIGNMENT),
-                  Refusal.NOT_ASSIGNEE)
-    await wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.bau", account_assignment=ASSIGNMENT)
-    await wf.wait_step(invoice, Step.ARITHMETIC_REVIEW)
+    await only_the_bauamt_reviews(wf, invoice)
 
 
 async def test_forwarding_moves_the_task_to_the_other_department(wf):
@@ -146,10 +150,7 @@ async def test_forwarding_moves_the_task_to_the_other_department(wf):
     assert (first.state, second.state) == (TaskState.DONE, TaskState.OPEN)
     assert second.department_id != first.department_id
     assert row(wf, invoice).department_id == second.department_id
-    await refused(wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.sach2", account_assignment=ASSIGNMENT),
-                  Refusal.NOT_ASSIGNEE)
-    await wf.decide(invoice, Step.FACTUAL_REVIEW, Action.APPROVE, "ett.bau", account_assignment=ASSIGNMENT)
-    await wf.wait_step(invoice, Step.ARITHMETIC_REVIEW)
+    await only_the_bauamt_reviews(wf, invoice)
 
 
 async def test_four_eyes_payment_order_refused_for_the_factual_reviewer(wf):
