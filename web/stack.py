@@ -8,7 +8,6 @@ first start, prints the URLs and demo logins, and stops everything on Ctrl-C / S
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -87,18 +86,7 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "cli", "worker"], env=env, cwd=REPO)
 
 
-def session_secret(var: Path) -> str:
-    """One secret for every web process (and across restarts), kept under var/."""
-    path = var / "session-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="ascii")
-        path.chmod(0o600)
-    return path.read_text(encoding="ascii").strip()
-
-
 def start_web(env: dict[str, str], host: str, port: int, workers: int = 1) -> subprocess.Popen:
-    env = dict(env)
-    env.setdefault("RECHNUNGSLAUF_SESSION_SECRET", session_secret(Path(env.get("RECHNUNGSLAUF_VAR", VAR))))
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", host,
          "--port", str(port), "--workers", str(workers), "--log-level", "warning"], env=env, cwd=REPO,
