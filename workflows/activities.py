@@ -381,11 +381,22 @@ class ApprovalActivities:
     def export_invoice(self, invoice_id: int) -> ExportSummary:
         """Hand the approved invoice to its city's exporter, exactly once (the exporter keeps
         an ExportRecord per invoice and format, so a retry writes nothing)."""
+        from exporters import ExportError
         from workflows import exporting  # the exporters' orchestration (workflows/exporting.py)
 
-        result = exporting.export_invoice(
-            invoice_id, engine=self.engine, store=self.store, outbox_root=self.outbox_root
-        )
+        try:
+            result = exporting.export_invoice(
+                invoice_id, engine=self.engine, store=self.store, outbox_root=self.outbox_root
+            )
+        except ExportError as err:
+            # retried until someone fixes the cause (e.g. a missing Kreditorennummer); the
+            # trail says why the invoice waits
+            with session_scope(self.engine) as session:
+                append_once(
+                    session, invoice_id, f"invoice-{invoice_id}:export-failed:{err.code}", SYSTEM, "export.failed",
+                    code=err.code, message=err.message,
+                )
+            raise
         with session_scope(self.engine) as session:
             detail = str(result) if result is not None else None
             append_once(session, invoice_id, f"invoice-{invoice_id}:export", SYSTEM, "workflow.exported", detail=detail)

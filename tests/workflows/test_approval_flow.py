@@ -333,3 +333,25 @@ async def test_decision_without_a_running_worker_times_out_with_a_clear_answer(w
                                                    account_assignment=ASSIGNMENT), timeout=2)
     assert info.value.code == Refusal.UNAVAILABLE
     await ctx.client.get_workflow_handle(f"invoice-{invoice}").terminate("Test beendet")
+
+
+@pytest.mark.slow
+async def test_export_that_cannot_run_says_why_and_goes_through_once_fixed(wf):
+    invoice = wf.invoice(supplier=None)  # no supplier: no Kreditorennummer for the DATEV file
+    handle = await wf.start(invoice)
+    await wf.approve_all(invoice)
+    deadline = asyncio.get_running_loop().time() + 30
+    while "export.failed" not in [a for _, a in wf.events(invoice)]:
+        assert asyncio.get_running_loop().time() < deadline, wf.events(invoice)
+        await asyncio.sleep(0.2)
+    assert row(wf, invoice).status == InvoiceStatus.APPROVED  # waiting, not lost
+    with session_scope(wf.engine) as session:
+        from storage.models import Supplier
+
+        fixed = session.get(Invoice, invoice)
+        fixed.supplier_id = session.exec(select(Supplier.id).where(Supplier.key == "lieferant")).one()
+        session.add(fixed)
+    outcome = await asyncio.wait_for(handle.result(), timeout=90)  # the retry now succeeds
+    assert outcome.status is InvoiceStatus.ARCHIVED
+    actions = [a for _, a in wf.events(invoice)]
+    assert actions.count("export.failed") == 1 and actions.count("export.recorded") == 1

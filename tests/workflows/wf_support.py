@@ -125,15 +125,16 @@ class Ctx:
         due_date: date | None = None,
         data: bytes | None = None,
         amount_due: Decimal | None = None,
+        supplier: str | None = "lieferant",
     ) -> int:
         """An accepted invoice row over a real stored original (the official sample, made unique)."""
         invoice_id = next(_ids)
         original = (data or SAMPLE_INVOICE.read_bytes()) + f"<!-- {invoice_id} -->".encode()
         with session_scope(self.engine) as session:
-            supplier = session.exec(select(Supplier.id).where(Supplier.key == "lieferant")).one()
+            supplier_id = session.exec(select(Supplier.id).where(Supplier.key == supplier)).first()
             document, _ = store_document(session, self.store, original, "rechnung.xml", "application/xml")
             create_invoice(
-                session, document.id, id=invoice_id, supplier_id=supplier, buyer_reference=str(leitweg) if leitweg else None,
+                session, document.id, id=invoice_id, supplier_id=supplier_id, buyer_reference=str(leitweg) if leitweg else None,
                 number=f"R-{invoice_id}", currency="EUR", gross_total=gross, amount_due=amount_due or gross,
                 net_total=gross, skonto_date=skonto_date, due_date=due_date, accepted=True,
             )
