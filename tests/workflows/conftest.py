@@ -5,7 +5,6 @@ in-process worker on its own task queue."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,19 +21,6 @@ from tests.db import fresh_database
 from workflows.activities import ApprovalActivities
 from workflows.approval import InvoiceApproval
 from wf_support import TEMPORAL_BIN, TIME_SKIPPING_ARGS, Ctx, tenants
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Playwright's sync API, kept open by a session fixture elsewhere (tests/e2e), leaves its
-    event loop marked as running in this thread; pytest-asyncio then refuses to run any
-    coroutine. While one of our tests runs, nothing of Playwright's does: hide the mark."""
-    parked = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio.events._set_running_loop(parked)
 
 
 @pytest.fixture(scope="session")
