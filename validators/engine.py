@@ -186,6 +186,8 @@ class _Run:
             found = schematron.run(
                 layer.resource, self.saxon_document(), "schematron", defaults, layer.only_prefixes, layer.ids_from_text
             )
+            if layer.except_ids:
+                found = [f for f in found if f.rule_id not in layer.except_ids]
             return found, "ausgeführt"
         if layer.kind == "cen-cii-codes":
             return cen_cii_codes.check(self.detected.root), "ausgeführt"

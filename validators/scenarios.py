@@ -109,6 +109,8 @@ class Layer:
     flags_from: tuple[Path, ...] = ()
     # The stylesheet renames some rules in its ids; the id its text names in brackets counts.
     ids_from_text: bool = False
+    # Assertions the stylesheet states differently from CEN; another layer checks them as CEN does.
+    except_ids: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

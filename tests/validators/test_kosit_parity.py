@@ -1,0 +1,68 @@
+"""Cases where our verdict once differed from KoSIT's (found against the expected results of
+KoSIT's own unit tests and the CEN CII schematron), rebuilt by mutating official test files."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.validators.mutate import CII, UBL, replace
+from validators import validate
+
+SELLER_TAX = """<ram:ApplicableTradeTax>
+                <ram:CalculatedAmount>22.04</ram:CalculatedAmount>"""
+PAYEE_AFTER = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+
+
+def rule_ids(data: bytes) -> set[str]:
+    return {f.rule_id for f in validate(data).findings}
+
+
+def cii_with_payee(name: str) -> bytes:
+    return replace(CII, PAYEE_AFTER, f"{PAYEE_AFTER}<ram:PayeeTradeParty><ram:Name>{name}</ram:Name></ram:PayeeTradeParty>")
+
+
+def ubl_with_payee(name: str) -> bytes:
+    return replace(
+        UBL,
+        "</cac:AccountingCustomerParty>",
+        f"</cac:AccountingCustomerParty><cac:PayeeParty><cac:PartyName><cbc:Name>{name}</cbc:Name></cac:PartyName></cac:PayeeParty>",
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "seller_name"),
+    [(cii_with_payee, "[Seller name]"), (ubl_with_payee, "[Seller trading name]")],
+    ids=["CII", "UBL"],
+)
+def test_br_17_a_payee_that_is_the_seller_is_rejected(build, seller_name):
+    # CEN compares the payee (BG-10) with the seller; Factur-X's CII binding compared it with a
+    # path that never exists and so let it pass.
+    report = validate(build(seller_name))
+    assert not report.accepted
+    assert "BR-17" in {f.rule_id for f in report.findings if f.severity == "error"}
+    assert "BR-17" not in rule_ids(build("Factoring AG"))
+    assert validate(build("Factoring AG")).accepted
+
+
+def _tax_point_date(day: str) -> str:
+    return f'<ram:TaxPointDate><udt:DateString format="102">{day}</udt:DateString></ram:TaxPointDate>'
+
+
+def test_br_co_03_bt_7_and_bt_8_exclude_each_other_across_vat_breakdowns():
+    text = CII.read_text(encoding="utf-8")
+    breakdown_start = text.index(SELLER_TAX)
+    breakdown = text[breakdown_start : text.index("</ram:ApplicableTradeTax>", breakdown_start) + len("</ram:ApplicableTradeTax>")]
+    with_bt7 = breakdown.replace("<ram:RateApplicablePercent>", _tax_point_date("20160404") + "<ram:RateApplicablePercent>")
+    zero_rated_with_bt8 = (
+        breakdown.replace("22.04", "0")
+        .replace("314.86", "0")
+        .replace("<ram:CategoryCode>S<", "<ram:CategoryCode>Z<")
+        .replace(">7</ram:RateApplicablePercent>", ">0</ram:RateApplicablePercent>")
+        .replace("<ram:RateApplicablePercent>", "<ram:DueDateTypeCode>5</ram:DueDateTypeCode><ram:RateApplicablePercent>")
+    )
+    only_bt7 = text.replace(breakdown, with_bt7, 1).encode("utf-8")
+    both = text.replace(breakdown, with_bt7 + zero_rated_with_bt8, 1).encode("utf-8")
+
+    assert "BR-CO-03" not in rule_ids(only_bt7)
+    assert validate(only_bt7).accepted
+    assert "BR-CO-03" in rule_ids(both)
