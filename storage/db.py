@@ -33,6 +33,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
+READ_ONLY = "rechnungslauf_read_only"
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = normalise_url(url or database_url())
     if make_url(url).get_backend_name() == "sqlite":
@@ -67,7 +70,12 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         # IMMEDIATE: take the write lock at the start, waiting up to the busy timeout. A
         # deferred transaction that read first and writes later fails at once with "database
         # is locked" when another writer committed meanwhile; this one waits its turn instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only transaction (read_scope) stays deferred: under WAL it never waits for
+        # writers, and writers never wait for it.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -75,6 +83,22 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 def is_sqlite(engine_or_session) -> bool:
     bind = getattr(engine_or_session, "bind", None) or engine_or_session
     return bind.dialect.name == "sqlite"
+
+
+def _refuse_writes(session, flush_context, instances):
+    raise RuntimeError("read_scope is for reading only; a write here would be rolled back and lost")
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads (pages, lists, status): never takes SQLite's write lock.
+    It is rolled back at the end; writing in it is a programming error."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        event.listen(session, "before_flush", _refuse_writes)
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session
 
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import User
 from web.identity import Clerk, SupplierIdentity, load_clerk, load_supplier, supplier_by_token
 from web.problems import Problem
@@ -45,7 +45,9 @@ def install(app: FastAPI) -> None:
 
 
 def db(request: Request) -> Iterator[Session]:
-    with session_scope(services(request).engine) as session:
+    # pages and lists only read: they must not queue behind the writers (SQLite's write lock)
+    scope = read_scope if request.method in ("GET", "HEAD") else session_scope
+    with scope(services(request).engine) as session:
         yield session
 
 
