@@ -92,13 +92,12 @@ def _refuse_writes(session, flush_context, instances):
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
     """A transaction that only reads (pages, lists, status): never takes SQLite's write lock.
-    It is rolled back at the end; writing in it is a programming error."""
+    Writing in it is refused."""
     with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         event.listen(session, "before_flush", _refuse_writes)
-        try:
-            yield session
-        finally:
-            session.rollback()
+        # closing ends the transaction and detaches the rows with their loaded values (a
+        # rollback would expire them, and they are used after the block)
+        yield session
 
 
 @contextmanager

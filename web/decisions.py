@@ -13,7 +13,7 @@ from temporalio.service import RPCError
 
 from domain.approval import AccountAssignment
 from domain.status import Step
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from web.formatting import MAX_AMOUNT_DIGITS
 from web.identity import Clerk
 from web.problems import Problem
@@ -64,7 +64,7 @@ def refusal_status(code: str) -> int:
 
 async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: DecisionRequest) -> DecisionResult:
     def in_reach() -> None:
-        with session_scope(svc.engine) as session:
+        with read_scope(svc.engine) as session:
             city_invoice_row(session, clerk.city_id, invoice_id)
 
     await run_in_threadpool(in_reach)

@@ -20,7 +20,7 @@ from domain.approval import ApprovalRecord, Certification
 from domain.leitweg import LeitwegId, LeitwegIdError
 from domain.status import STEP_STATUS, InvoiceStatus, Role, Step
 from storage.audit import append_event, events_of
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.documents import DocumentStore
 from storage.invoices import get_invoice, update_invoice
 from storage.models import (
@@ -147,7 +147,7 @@ class ApprovalActivities:
 
     @activity.defn(name="load_staff")
     def load_staff(self, city_key: str) -> CityStaff:
-        with session_scope(self.engine) as session:
+        with read_scope(self.engine) as session:
             return city_staff(session, city_key)
 
     # ------------------------------------------------------------ tasks
@@ -360,22 +360,23 @@ class ApprovalActivities:
         from domain.arithmetic import recompute
         from parsers import ParseError, parse
 
+        with read_scope(self.engine) as session:
+            document = session.get(Document, get_invoice(session, invoice_id).document_id)
+        if self.store is None or document is None or not self.store.exists(document.sha256):
+            return None
+        try:
+            model = parse(self.store.get(document.sha256)).invoice
+        except ParseError:
+            return None
+        result = recompute(model)
+        summary = RecomputeSummary(ok=result.ok, differences=len(result.differences), summary=result.summary_de())
+        # parsing and recomputing above ran without holding the write lock
         with session_scope(self.engine) as session:
-            invoice = get_invoice(session, invoice_id)
-            document = session.get(Document, invoice.document_id)
-            if self.store is None or document is None or not self.store.exists(document.sha256):
-                return None
-            try:
-                model = parse(self.store.get(document.sha256)).invoice
-            except ParseError:
-                return None
-            result = recompute(model)
-            summary = RecomputeSummary(ok=result.ok, differences=len(result.differences), summary=result.summary_de())
             append_once(
                 session, invoice_id, f"invoice-{invoice_id}:recompute", SYSTEM, "arithmetic.recomputed",
                 ok=summary.ok, differences=summary.differences, summary=summary.summary,
             )
-            return summary
+        return summary
 
     @activity.defn(name="export_invoice")
     def export_invoice(self, invoice_id: int) -> ExportSummary:

@@ -24,7 +24,7 @@ from temporalio.service import RPCError
 from domain.invoice import Invoice as DomainInvoice
 from domain.status import FINAL_STATUSES, InvoiceStatus
 from parsers import ParseError, detect, map_invoice
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.documents import DocumentStore, sha256_hex, store_document
 from storage.invoices import create_invoice, key_fields
 from storage.models import City, Document, Invoice, Supplier
@@ -155,7 +155,7 @@ async def submit(
 ) -> IntakeResult:
     """Hand in one invoice. Never raises for bad input: a rejected result carries the report."""
     actor = f"supplier:{supplier_id}" if supplier_id is not None else "intake"
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         row = _invoice_of_bytes(session, data)
         prefixes = list(session.exec(select(City.leitweg_coarse)))
     invoice = None
@@ -193,7 +193,7 @@ async def _start(client: Client, invoice_id: int, queue: str | None) -> str | No
 async def start_pending(engine: Engine, client: Client, queue: str | None = None) -> int:
     """Start the approval of accepted invoices that have none yet (a start lost to an outage
     or a crash); the workers call this when they start and then every minute. How many."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = list(session.exec(
             select(Invoice).where(Invoice.accepted.is_(True), Invoice.workflow_id.is_(None),
                                   Invoice.status.not_in([s.value for s in FINAL_STATUSES]))
