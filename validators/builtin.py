@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from parsers.document import Syntax
+from validators import cen_cii_codes
 from validators import resources as res
 from validators.findings import Severity
 from validators.scenarios import Layer, ProfileMatch, Refusal, Scenario, ScenarioSet
@@ -93,14 +94,14 @@ CEN_CII_SYNTAX = Layer(
     only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-", *CEN_CII_MODEL_FROM_BINDING),
     ids_from_text=True,  # e.g. its CII-SR-04 is CEN's CII-SR-004, CII-FREXT-SR-069 its variant of CII-SR-069
 )
-CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 Codelisten (CII): BR-CL-07, -10, -20, -24")
+CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 (CII): BR-CL-07, -10, -20, -24, BR-CO-03")
 CEN_CII = Layer(
     "schematron",
     "CEN EN 16931 Schematron (CII): Geschäftsregeln",
     res.FACTURX_EN16931_XSLT,
     only_prefixes=("BR-", "CII-SR-"),
     flags_from=_CEN_FLAGS,
-    except_ids=frozenset(CEN_CII_MODEL_FROM_BINDING),
+    except_ids=frozenset(CEN_CII_MODEL_FROM_BINDING) | frozenset(cen_cii_codes.MODEL_RULES),
 )
 
 

@@ -53,3 +53,36 @@ def test_br_06_a_seller_name_of_blanks_is_missing(document, name_element):
     report = validate(replace(document, name_element, blank))
     assert not report.accepted
     assert "BR-06" in {f.rule_id for f in report.findings if f.severity == "error"}
+
+
+SELLER_TAX = """<ram:ApplicableTradeTax>
+                <ram:CalculatedAmount>22.04</ram:CalculatedAmount>"""
+
+
+def _tax_point_date(day: str) -> str:
+    return f'<ram:TaxPointDate><udt:DateString format="102">{day}</udt:DateString></ram:TaxPointDate>'
+
+
+def test_br_co_03_bt_7_and_bt_8_exclude_each_other_across_vat_breakdowns():
+    # CEN tests BT-7 against BT-8 anywhere in the invoice; Factur-X's CII binding only within
+    # one VAT breakdown.
+    text = CII.read_text(encoding="utf-8")
+    start = text.index(SELLER_TAX)
+    end = text.index("</ram:ApplicableTradeTax>", start) + len("</ram:ApplicableTradeTax>")
+    breakdown = text[start:end]
+    with_bt7 = breakdown.replace("<ram:RateApplicablePercent>", _tax_point_date("20160404") + "<ram:RateApplicablePercent>")
+    zero_rated_with_bt8 = (
+        breakdown.replace("22.04", "0")
+        .replace("314.86", "0")
+        .replace("<ram:CategoryCode>S<", "<ram:CategoryCode>Z<")
+        .replace(">7</ram:RateApplicablePercent>", ">0</ram:RateApplicablePercent>")
+        .replace("<ram:RateApplicablePercent>", "<ram:DueDateTypeCode>5</ram:DueDateTypeCode><ram:RateApplicablePercent>")
+    )
+    only_bt7 = text.replace(breakdown, with_bt7, 1).encode("utf-8")
+    both = text.replace(breakdown, with_bt7 + zero_rated_with_bt8, 1).encode("utf-8")
+
+    assert "BR-CO-03" not in rule_ids(only_bt7)
+    assert validate(only_bt7).accepted
+    report = validate(both)
+    assert "BR-CO-03" in {f.rule_id for f in report.findings if f.severity == "error"}
+    assert not report.accepted
