@@ -41,9 +41,10 @@ FACTURX_NOT_INVOICES = frozenset(
 )
 
 _W, _I, _E = Severity.WARNING, Severity.INFORMATION, Severity.ERROR
-# KoSIT customLevel per XRechnung scenario
-LEVELS_UBL = {"BR-CL-23": _W, "BR-CL-21": _W, "UBL-CR-646": _E}
-LEVELS_UBL_CVD = {**LEVELS_UBL, "BR-CL-13": _I}
+# KoSIT customLevel per XRechnung scenario (validator-configuration-xrechnung 2026-08-31, XRechnung 3.0.2)
+LEVELS_UBL_CREDIT_NOTE = {"BR-CL-23": _W, "BR-CL-21": _W}
+LEVELS_UBL = {**LEVELS_UBL_CREDIT_NOTE, "UBL-CR-646": _E}
+LEVELS_UBL_CVD = {**LEVELS_UBL, "BR-CL-13": _I}  # CVD Invoice and CVD CreditNote alike
 LEVELS_UBL_EXTENSION = {
     "BR-CL-21": _I,
     "BR-CL-23": _W,
@@ -53,8 +54,19 @@ LEVELS_UBL_EXTENSION = {
     "BR-CL-25": _I,
     "BR-CL-26": _I,
     "BR-CO-16": _I,
+    "UBL-CR-470": _I,
+    "UBL-CR-646": _I,
 }
-LEVELS_CII = {"BR-CL-23": _W, "BR-CL-21": _W, "CII-SR-452": _E, "CII-SR-453": _E, "CII-SR-454": _E}
+_CII_SYNTAX_LEVELS = {
+    "CII-SR-452": _E,
+    "CII-SR-453": _E,
+    "CII-SR-454": _E,
+    "CII-SR-465": _E,
+    "CII-SR-466": _E,
+    "CII-SR-475": _I,
+    "CII-SR-476": _I,
+}
+LEVELS_CII = {"BR-CL-23": _W, "BR-CL-21": _W, **_CII_SYNTAX_LEVELS}
 LEVELS_CII_CVD = {**LEVELS_CII, "BR-CL-13": _I}
 LEVELS_CII_EXTENSION = {
     "BR-CL-23": _W,
@@ -64,9 +76,7 @@ LEVELS_CII_EXTENSION = {
     "BR-CL-10": _I,
     "BR-CL-25": _I,
     "BR-CL-26": _I,
-    "CII-SR-452": _E,
-    "CII-SR-453": _E,
-    "CII-SR-454": _E,
+    **_CII_SYNTAX_LEVELS,
 }
 
 UBL_INVOICE_XSD = Layer("xsd", "XML Schema UBL 2.1 Invoice", res.UBL_INVOICE_XSD)
@@ -155,7 +165,7 @@ def _scenarios() -> tuple[Scenario, ...]:
             "EN16931 XRechnung (UBL CreditNote)",
             _match(ubl_cn, XRECHNUNG_30),
             (UBL_CREDIT_NOTE_XSD, CEN_UBL, _xr("standard")),
-            LEVELS_UBL,
+            LEVELS_UBL_CREDIT_NOTE,
         ),
         Scenario(
             "xrechnung-3.0-cvd-ubl-creditnote",

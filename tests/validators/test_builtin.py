@@ -32,10 +32,16 @@ def test_kosit_overrides_per_variant():
     levels = {s.id: s.custom_levels for s in scenario_set().scenarios}
     assert levels["xrechnung-3.0-ubl-invoice"]["UBL-CR-646"] == Severity.ERROR
     assert levels["xrechnung-3.0-ubl-invoice"]["BR-CL-23"] == Severity.WARNING
-    assert "UBL-CR-646" not in levels["xrechnung-3.0-extension-ubl-invoice"]
+    assert levels["xrechnung-3.0-extension-ubl-invoice"]["UBL-CR-646"] == Severity.INFORMATION
+    assert levels["xrechnung-3.0-extension-ubl-invoice"]["UBL-CR-470"] == Severity.INFORMATION
     assert levels["xrechnung-3.0-extension-ubl-invoice"]["BR-CO-16"] == Severity.INFORMATION
+    assert "UBL-CR-646" not in levels["xrechnung-3.0-ubl-creditnote"]
+    assert levels["xrechnung-3.0-cvd-ubl-creditnote"]["UBL-CR-646"] == Severity.ERROR
     assert "BR-CO-16" not in levels["xrechnung-3.0-extension-cii"]
-    assert {levels["xrechnung-3.0-cii"][r] for r in ("CII-SR-452", "CII-SR-453", "CII-SR-454")} == {Severity.ERROR}
+    for variant in ("xrechnung-3.0-cii", "xrechnung-3.0-extension-cii", "xrechnung-3.0-cvd-cii"):
+        errors = ("CII-SR-452", "CII-SR-453", "CII-SR-454", "CII-SR-465", "CII-SR-466")
+        assert {levels[variant][r] for r in errors} == {Severity.ERROR}
+        assert {levels[variant][r] for r in ("CII-SR-475", "CII-SR-476")} == {Severity.INFORMATION}
     assert levels["xrechnung-3.0-cvd-cii"]["BR-CL-13"] == Severity.INFORMATION
     assert levels["en16931-ubl-invoice"] == {}
 

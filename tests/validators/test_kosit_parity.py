@@ -86,3 +86,29 @@ def test_br_co_03_bt_7_and_bt_8_exclude_each_other_across_vat_breakdowns():
     report = validate(both)
     assert "BR-CO-03" in {f.rule_id for f in report.findings if f.severity == "error"}
     assert not report.accepted
+
+
+SELLER_CONTACT_NAME = "<ram:PersonName>nicht vorhanden</ram:PersonName>"
+BUYER_ADDRESS = "<ram:BuyerTradeParty>"
+
+
+def test_cii_sr_465_two_seller_contact_points_reject():
+    # KoSIT raises CII-SR-465/466 (one contact point per party) from CEN's warning to an error.
+    both = replace(CII, SELLER_CONTACT_NAME, SELLER_CONTACT_NAME + "<ram:DepartmentName>Einkauf</ram:DepartmentName>")
+    report = validate(both)
+    assert {f.rule_id: f.severity for f in report.findings}.get("CII-SR-465") == "error"
+    assert not report.accepted
+
+
+def test_cii_sr_475_two_attachment_descriptions_are_information_only():
+    # ... and lowers CII-SR-475/476 (one BT-123/BT-125 per attachment) to information.
+    document = replace(
+        CII,
+        "</ram:BuyerTradeParty>",
+        "</ram:BuyerTradeParty><ram:AdditionalReferencedDocument><ram:IssuerAssignedID>DOC-001</ram:IssuerAssignedID>"
+        "<ram:TypeCode>916</ram:TypeCode><ram:Name>Anlage 1</ram:Name><ram:Name>Anlage 2</ram:Name>"
+        "</ram:AdditionalReferencedDocument>",
+    )
+    report = validate(document)
+    assert {f.rule_id: f.severity for f in report.findings}.get("CII-SR-475") == "information"
+    assert report.accepted
