@@ -112,3 +112,16 @@ def test_cii_sr_475_two_attachment_descriptions_are_information_only():
     report = validate(document)
     assert {f.rule_id: f.severity for f in report.findings}.get("CII-SR-475") == "information"
     assert report.accepted
+
+
+CLASSIFICATION = '<ram:ClassCode listID="IB">0721-880X</ram:ClassCode>\n                </ram:DesignatedProductClassification>'
+
+
+@pytest.mark.parametrize(("class_code", "fires"), [('listID="MN"', False), ("", True)], ids=["with-list-id", "without"])
+def test_br_65_every_item_classification_needs_its_list_id(class_code, fires):
+    # As KoSIT's unit test cii-br-65-test: a second classification without listID fails even
+    # when the first has one (Factur-X's binding looked at the line, so the first one sufficed).
+    second = f"<ram:DesignatedProductClassification><ram:ClassCode {class_code}>ABCDEF123</ram:ClassCode></ram:DesignatedProductClassification>"
+    report = validate(replace(CII, CLASSIFICATION, CLASSIFICATION + second))
+    assert ("BR-65" in {f.rule_id for f in report.findings if f.severity == "error"}) is fires
+    assert report.accepted is not fires
