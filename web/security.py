@@ -133,9 +133,10 @@ def supplier_from_session(request: Request, session: Session) -> SupplierIdentit
 
 
 def _short_session(request: Request):
-    # identity is looked up in a transaction of its own: routes that then wait on Temporal or
-    # the intake must not hold a database transaction (SQLite: the write lock) meanwhile
-    return session_scope(services(request).engine)
+    # identity is looked up in a read-only transaction of its own: routes that then wait on
+    # Temporal or the intake must not hold a database transaction meanwhile, and a lookup must
+    # not queue behind the writers (SQLite's write lock)
+    return read_scope(services(request).engine)
 
 
 def clerk_page(request: Request) -> Clerk:
