@@ -3,14 +3,18 @@
 The CEN-derived CII binding in the package replaces BR-CL-07, BR-CL-10, BR-CL-20 and BR-CL-24
 by French-extended variants with wider code lists. Here they are checked on the CII tree with
 the CEN code lists, which are read from the CEN UBL stylesheet where it lies (the lists are the
-same in both syntaxes). BR-CO-03 is checked here too: CEN tests it per VAT breakdown across the
-whole invoice (BT-7 in one breakdown, BT-8 in another fails), Factur-X's stylesheet only within
-one breakdown, and the CEN-derived binding shadows it by French rules for some categories.
+same in both syntaxes). Two model rules are checked here too (`MODEL_RULES`), as CEN states them
+where the package's stylesheets do not: BR-CO-03 per VAT breakdown across the whole invoice (BT-7
+in one breakdown, BT-8 in another fails; Factur-X looks within one breakdown only), and BR-CO-15,
+whose escape "grand total = net total" Factur-X grants even when a BT-110 without the invoice
+currency is given; KoSIT rejects that (unit test cii-br-co-15-negative-test) and accepts the
+escape only without any BT-110 (test suite 01.05_minimal_test_uncefact).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from lxml import etree
@@ -34,14 +38,51 @@ _RULES = {
     "BR-CL-24": ("//ram:AttachmentBinaryObject[@mimeCode]", "@mimeCode"),
 }
 _CONTEXTS = {rule_id: etree.XPath(context, namespaces=_NS) for rule_id, (context, _) in _RULES.items()}
-# rule id -> (context, CEN's CII test); both plain XPath 1.0
-MODEL_RULES = {
-    "BR-CO-03": ("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", "not(//ram:TaxPointDate and //ram:DueDateTypeCode)"),
-}
-_MODEL = {
-    rule_id: (etree.XPath(context, namespaces=_NS), etree.XPath(test, namespaces=_NS))
-    for rule_id, (context, test) in MODEL_RULES.items()
-}
+_HEADER_TAX = etree.XPath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", namespaces=_NS)
+_BT7_AND_BT8 = etree.XPath("//ram:TaxPointDate and //ram:DueDateTypeCode", namespaces=_NS)
+_SETTLEMENT = "/*/*[local-name() = 'SupplyChainTradeTransaction']/ram:ApplicableHeaderTradeSettlement"
+_CURRENCIES = etree.XPath(f"{_SETTLEMENT}/ram:InvoiceCurrencyCode", namespaces=_NS)
+_TOTALS = etree.XPath(f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation", namespaces=_NS)
+
+
+def _br_co_03(root: etree._Element) -> list[etree._Element]:
+    return [tax for tax in _HEADER_TAX(root) if _BT7_AND_BT8(tax)]
+
+
+def _decimal(elements: list) -> Decimal | None:
+    try:
+        return Decimal(elements[0].text.strip()) if elements and elements[0].text else None
+    except InvalidOperation:
+        return None
+
+
+def _round_2(value: Decimal) -> Decimal:
+    """XPath round(value * 100) div 100: halves toward positive infinity."""
+    return (value * 100 + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR") / 100
+
+
+def _br_co_15(root: etree._Element) -> list[etree._Element]:
+    """BT-112 = BT-109 + BT-110, BT-110 given exactly once in each invoice currency; or, without
+    any BT-110, BT-112 = BT-109."""
+    totals = _TOTALS(root)
+    if not totals:
+        return []
+    summation = totals[0]
+    grand = _decimal(summation.findall("ram:GrandTotalAmount", _NS))
+    basis = _decimal(summation.findall("ram:TaxBasisTotalAmount", _NS))
+    all_taxes = summation.findall("ram:TaxTotalAmount", _NS)
+    for currency in _CURRENCIES(root):
+        taxes = [t for t in all_taxes if t.get("currencyID") == currency.text]
+        tax = _decimal(taxes)
+        with_tax = len(taxes) == 1 and None not in (grand, basis, tax) and grand == _round_2(basis + tax)
+        without_tax = not all_taxes and grand is not None and grand == basis
+        if not (with_tax or without_tax):
+            return [summation]
+    return []
+
+
+# rule id -> the elements at which CEN's CII rule fails
+MODEL_RULES = {"BR-CO-03": _br_co_03, "BR-CO-15": _br_co_15}
 _ASSERT = re.compile(r'<svrl:failed-assert test="([^"]*)">\s*<xsl:attribute name="id">([^<]+)</xsl:attribute>')
 _TEXT = re.compile(r"<svrl:text>([^<]*)</svrl:text>")
 
@@ -80,7 +121,7 @@ def check(root: etree._Element) -> list[Finding]:
         for element in _CONTEXTS[rule_id](root)
         if _value(element, source) not in rules[rule_id][0]
     ]
-    failed += [(rule_id, element) for rule_id, (context, test) in _MODEL.items() for element in context(root) if not test(element)]
+    failed += [(rule_id, element) for rule_id, fails in MODEL_RULES.items() for element in fails(root)]
     return [
         Finding(
             rule_id=rule_id,

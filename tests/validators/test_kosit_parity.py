@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.validators.mutate import CII, UBL, replace
+from tests.validators.mutate import CII, STANDARD, UBL, replace
 from validators import validate
 
 PAYEE_AFTER = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
@@ -125,3 +125,14 @@ def test_br_65_every_item_classification_needs_its_list_id(class_code, fires):
     report = validate(replace(CII, CLASSIFICATION, CLASSIFICATION + second))
     assert ("BR-65" in {f.rule_id for f in report.findings if f.severity == "error"}) is fires
     assert report.accepted is not fires
+
+
+def test_br_co_15_a_vat_total_without_the_invoice_currency_does_not_pass_as_missing():
+    # As KoSIT's unit test cii-br-co-15-negative-test (on the same not-subject-to-VAT invoice):
+    # grand total = net total excuses only an invoice without any BT-110.
+    exempt = STANDARD / "01.04a-INVOICE_uncefact.xml"
+    report = validate(replace(exempt, '<ram:TaxTotalAmount currencyID="EUR">0</ram:TaxTotalAmount>', "<ram:TaxTotalAmount>2</ram:TaxTotalAmount>"))
+    assert "BR-CO-15" in {f.rule_id for f in report.findings if f.severity == "error"}
+    assert not report.accepted
+    without_bt110 = validate(replace(exempt, '<ram:TaxTotalAmount currencyID="EUR">0</ram:TaxTotalAmount>', ""))
+    assert "BR-CO-15" not in {f.rule_id for f in without_bt110.findings}
