@@ -10,7 +10,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from temporalio.service import RPCError
 
-from storage.db import session_scope
+from storage.db import read_scope
 from storage.models import Invoice
 from web.identity import SupplierIdentity
 from web.problems import Problem
@@ -60,7 +60,7 @@ async def submit_upload(svc: Services, upload: Upload, supplier: SupplierIdentit
 def _outcome(svc: Services, result: IntakeResult, supplier: SupplierIdentity) -> Submission:
     invoice_id = result.invoice_id
     duplicate = result.duplicate
-    with session_scope(svc.engine) as session:
+    with read_scope(svc.engine) as session:
         row = session.get(Invoice, invoice_id)
         if row is None or (row.supplier_id is not None and row.supplier_id != supplier.supplier_id):
             # the same bytes were handed in by another supplier: say nothing about that invoice
