@@ -1,8 +1,7 @@
 """The four CEN code-list rules for CII that no stylesheet in the package asserts as CEN has them.
 
 The CEN-derived CII binding in the package replaces BR-CL-07, BR-CL-10, BR-CL-20 and BR-CL-24
-by French-extended variants with wider code lists, and its lists for BR-CL-08 (18 more subject
-codes) and BR-CL-14/15 (AN instead of SS) are not CEN's. Here they are checked on the CII tree with
+by French-extended variants with wider code lists. Here they are checked on the CII tree with
 the CEN code lists, which are read from the CEN UBL stylesheet where it lies (the lists are the
 same in both syntaxes). Two model rules are checked here too (`MODEL_RULES`), as CEN states them
 where the package's stylesheets do not: BR-CO-03 per VAT breakdown across the whole invoice (BT-7
@@ -37,11 +36,7 @@ _RULES = {
     ),
     "BR-CL-20": ("//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = 'true']/ram:ReasonCode", "."),
     "BR-CL-24": ("//ram:AttachmentBinaryObject[@mimeCode]", "@mimeCode"),
-    "BR-CL-08": ("//ram:SubjectCode", "."),
-    "BR-CL-14": ("//ram:CountryID", "."),
-    "BR-CL-15": ("//ram:OriginTradeCountry/ram:ID", "."),
 }
-CODE_RULES = frozenset(_RULES)
 _CONTEXTS = {rule_id: etree.XPath(context, namespaces=_NS) for rule_id, (context, _) in _RULES.items()}
 _HEADER_TAX = etree.XPath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", namespaces=_NS)
 _BT7_AND_BT8 = etree.XPath("//ram:TaxPointDate and //ram:DueDateTypeCode", namespaces=_NS)

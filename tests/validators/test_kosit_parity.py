@@ -137,17 +137,3 @@ def test_br_co_15_a_vat_total_without_the_invoice_currency_does_not_pass_as_miss
     without_bt110 = validate(replace(exempt, '<ram:TaxTotalAmount currencyID="EUR">0</ram:TaxTotalAmount>', ""))
     assert "BR-CO-15" not in {f.rule_id for f in without_bt110.findings}
 
-
-BUYER_COUNTRY = "<ram:CityName>[Buyer city]</ram:CityName>\n                    <ram:CountryID>DE</ram:CountryID>"
-
-
-@pytest.mark.parametrize(("code", "fires"), [("SS", False), ("AN", True)])
-def test_br_cl_14_uses_cens_country_list_in_cii(code, fires):
-    # The CEN-derived CII binding in the package lists AN (gone since 2010) instead of SS.
-    report = validate(replace(CII, BUYER_COUNTRY, BUYER_COUNTRY.replace(">DE<", f">{code}<")))
-    assert ("BR-CL-14" in {f.rule_id for f in report.findings if f.severity == "error"}) is fires
-
-
-def test_br_cl_08_uses_cens_subject_codes_in_cii():
-    report = validate(replace(CII, "<ram:SubjectCode>ADU</ram:SubjectCode>", "<ram:SubjectCode>BAT</ram:SubjectCode>"))
-    assert "BR-CL-08" in {f.rule_id for f in report.findings if f.severity == "error"}
