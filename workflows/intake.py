@@ -76,7 +76,7 @@ def _check(data: bytes, prefixes: list[str], duplicate_hook) -> tuple[Validation
 
 def _duplicate_hook(engine: Engine, supplier_id: int | None):
     def earlier_invoice(invoice: DomainInvoice) -> str | None:
-        with session_scope(engine) as session:
+        with read_scope(engine) as session:
             earlier = _earlier(session, invoice, supplier_id)
             if earlier is None:
                 return None
@@ -142,6 +142,19 @@ def _new_row(
     return row
 
 
+def _record(
+    engine: Engine, store: DocumentStore, data: bytes, filename: str | None, media_type: str,
+    report: ValidationReport, invoice: DomainInvoice | None, reason: str | None, supplier_id: int | None, actor: str,
+) -> tuple[Invoice, bool]:
+    """Store the original and create the invoice row: (row, duplicate)."""
+    with session_scope(engine) as session:
+        document, created = store_document(session, store, data, filename, media_type)
+        row = None if created else _invoice_of_bytes(session, data)
+        if row is not None:  # the same bytes arrived at the same moment
+            return row, True
+        return _new_row(session, document.id, report, invoice, reason, supplier_id, actor), False
+
+
 async def submit(
     data: bytes,
     *,
@@ -163,12 +176,9 @@ async def submit(
     if row is None:
         # validation runs outside any write transaction: it takes a while
         report, invoice, reason = await asyncio.to_thread(_check, data, prefixes, _duplicate_hook(engine, supplier_id))
-        with session_scope(engine) as session:
-            document, created = store_document(session, store, data, filename, media_type)
-            row = None if created else _invoice_of_bytes(session, data)
-            duplicate = row is not None  # the same bytes arrived at the same moment
-            if row is None:
-                row = _new_row(session, document.id, report, invoice, reason, supplier_id, actor)
+        # a thread, not the event loop, waits for the database's write lock
+        row, duplicate = await asyncio.to_thread(
+            _record, engine, store, data, filename, media_type, report, invoice, reason, supplier_id, actor)
     if row.accepted and InvoiceStatus(row.status) not in FINAL_STATUSES:
         # also for a duplicate: a start lost to a crash is made up; a second start is a no-op
         workflow_id = await _start(temporal_client, row.id, task_queue)
