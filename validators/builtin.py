@@ -104,7 +104,7 @@ CEN_CII_SYNTAX = Layer(
     only_prefixes=("CII-SR-", "CII-DT-", "BR-CL-", *CEN_CII_MODEL_FROM_BINDING),
     ids_from_text=True,  # e.g. its CII-SR-04 is CEN's CII-SR-004, CII-FREXT-SR-069 its variant of CII-SR-069
 )
-CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 (CII): BR-CL-07, -10, -20, -24, BR-CO-03, BR-CO-15, BR-53")
+CEN_CII_CODES = Layer("cen-cii-codes", "CEN EN 16931 (CII): BR-CL-07, -10, -20, -24, BR-CO-03, BR-CO-15, BR-47, BR-48, BR-53")
 CEN_CII = Layer(
     "schematron",
     "CEN EN 16931 Schematron (CII): Geschäftsregeln",

@@ -10,7 +10,8 @@ whose escape "grand total = net total" Factur-X grants even when a BT-110 withou
 currency is given; KoSIT rejects that (unit test cii-br-co-15-negative-test) and accepts the
 escape only without any BT-110 (test suite 01.05_minimal_test_uncefact). BR-53 too: Factur-X
 still rejects a BT-6 equal to BT-5, which current CEN (its UBL rule, KoSIT's unit test
-cii-br-53-test-bt-5-and-bt-111-with-bt-6) accepts when a BT-111 in that currency is given.
+cii-br-53-test-bt-5-and-bt-111-with-bt-6) accepts when a BT-111 in that currency is given. And
+BR-47/48, which CEN counts only in a breakdown whose type code is VAT (in any case).
 """
 
 from __future__ import annotations
@@ -49,6 +50,25 @@ _TOTALS = etree.XPath(f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetary
 
 def _br_co_03(root: etree._Element) -> list[etree._Element]:
     return [tax for tax in _HEADER_TAX(root) if _BT7_AND_BT8(tax)]
+
+
+def _vat_child(tax: etree._Element, name: str) -> etree._Element | None:
+    """The child `name` of a breakdown whose type code is VAT (CEN: `.[upper-case(ram:TypeCode) = 'VAT']`)."""
+    if (tax.findtext("ram:TypeCode", "", _NS) or "").upper() != "VAT":
+        return None
+    return tax.find(f"ram:{name}", _NS)
+
+
+def _br_47(root: etree._Element) -> list[etree._Element]:
+    return [tax for tax in _HEADER_TAX(root) if _vat_child(tax, "CategoryCode") is None]
+
+
+def _br_48(root: etree._Element) -> list[etree._Element]:
+    def passes(tax):
+        category = _vat_child(tax, "CategoryCode")
+        return _vat_child(tax, "RateApplicablePercent") is not None or (category is not None and category.text == "O")
+
+    return [tax for tax in _HEADER_TAX(root) if not passes(tax)]
 
 
 def _decimal(elements: list) -> Decimal | None:
@@ -94,7 +114,7 @@ def _br_53(root: etree._Element) -> list[etree._Element]:
 
 
 # rule id -> the elements at which CEN's CII rule fails
-MODEL_RULES = {"BR-CO-03": _br_co_03, "BR-CO-15": _br_co_15, "BR-53": _br_53}
+MODEL_RULES = {"BR-CO-03": _br_co_03, "BR-CO-15": _br_co_15, "BR-47": _br_47, "BR-48": _br_48, "BR-53": _br_53}
 _ASSERT = re.compile(r'<svrl:failed-assert test="([^"]*)">\s*<xsl:attribute name="id">([^<]+)</xsl:attribute>')
 _TEXT = re.compile(r"<svrl:text>([^<]*)</svrl:text>")
 

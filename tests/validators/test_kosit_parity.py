@@ -145,3 +145,12 @@ def test_br_53_a_vat_accounting_currency_needs_a_vat_total_in_it(tax_currency, f
     # BT-111 in it passes BR-53 (Factur-X's binding still rejected it; PEPPOL-EN16931-R005 does).
     document = replace(CII, "<ram:InvoiceCurrencyCode>", f"<ram:TaxCurrencyCode>{tax_currency}</ram:TaxCurrencyCode><ram:InvoiceCurrencyCode>")
     assert ("BR-53" in rule_ids(document)) is fires
+
+
+def test_br_47_48_count_only_vat_breakdowns():
+    # CEN asks BT-118/BT-119 of a breakdown whose type code is VAT; a breakdown of another tax
+    # has neither in EN 16931's sense (Factur-X's binding took any type code).
+    header_tax = "<ram:TypeCode>VAT</ram:TypeCode>\n                <ram:BasisAmount>314.86</ram:BasisAmount>"
+    fired = rule_ids(replace(CII, header_tax, header_tax.replace(">VAT<", ">GST<")))
+    assert {"BR-47", "BR-48"} <= fired
+    assert not {"BR-47", "BR-48"} & rule_ids(replace(CII, header_tax, header_tax.replace(">VAT<", ">vat<")))
