@@ -97,6 +97,8 @@ class Clerks:
     def pick(self, city: str, role: Role, amount: Decimal, exclude: str | None = None) -> str:
         candidates = []
         for user in self.config.users:
+            if len({r.city for r in user.roles}) > 1:
+                continue  # works for several cities: its session would first show another one
             for assignment in user.roles:
                 if assignment.city == city and assignment.role == role and user.login != exclude:
                     limit = assignment.approval_limit
