@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+import validators
 from web import problems, security
 from web.pages import page
 from web.routes import clerk_api, clerk_auth, clerk_invoice, clerk_lists, portal, supplier_api
@@ -36,6 +39,8 @@ def create_app(settings: WebSettings | None = None, *, engine=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # compile the validation stylesheets before the first upload, not during it
+        await asyncio.to_thread(validators.warm_up)
         yield
         svc.close()
 

@@ -25,7 +25,9 @@ DECISION_TIMEOUT = 30.0  # seconds until the clerk hears that the decision is st
 BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
-UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
+UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.ASSIGNMENT_INVALID,
+                 Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
+UNAVAILABLE = {Refusal.UNAVAILABLE}
 
 
 class DecisionRequest(BaseModel):
@@ -59,6 +61,8 @@ def refusal_status(code: str) -> int:
         return 403
     if code in UNPROCESSABLE:
         return 422
+    if code in UNAVAILABLE:
+        return 503
     return 409
 
 
