@@ -24,8 +24,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/xrechnung_rules.py
 	$(BIN)/python bench/inbox.py
+	$(BIN)/python bench/web_pages.py
 	$(BIN)/python bench/workflow.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/e2e.py
 
 clean:
 	rm -rf $(VENV) var
