@@ -272,6 +272,8 @@ def main() -> int:
     parser.add_argument("--kill-interval", type=float, default=4.0)
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--temporal-in-memory", action="store_true",
+                        help="dev server without its SQLite file (closer to a cluster's write path)")
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="rechnungslauf-e2e-"))
@@ -285,7 +287,7 @@ def main() -> int:
     processes: dict[str, object] = {}
     children = []
     try:
-        children.append(stack.start_temporal(var, temporal_port, free_port()))
+        children.append(stack.start_temporal(var, temporal_port, free_port(), persist=not args.temporal_in_memory))
         processes["temporal"] = children[-1]
         env["TEMPORAL_ADDRESS"] = f"127.0.0.1:{temporal_port}"
         workers = [stack.start_worker(env) for _ in range(args.workers)]

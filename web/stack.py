@@ -72,9 +72,10 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
-def start_temporal(var: Path, port: int = 7233, ui_port: int = 8233) -> subprocess.Popen:
+def start_temporal(var: Path, port: int = 7233, ui_port: int = 8233, persist: bool = True) -> subprocess.Popen:
+    storage = ["--db-filename", str(var / "temporal.db")] if persist else []
     process = subprocess.Popen(
-        [temporal_binary(), "server", "start-dev", "--db-filename", str(var / "temporal.db"),
+        [temporal_binary(), "server", "start-dev", *storage,
          "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port), "--log-level", "warn"],
         stdout=subprocess.DEVNULL, stderr=(var / "temporal.log").open("ab"),
     )
