@@ -144,17 +144,30 @@ async def status_of(client: httpx.AsyncClient, csrf: str, invoice_id: int) -> st
     return response.json()["status"]
 
 
+STEP_STATUS = {"factual_review": "in_factual_review", "arithmetic_review": "in_arithmetic_review",
+               "payment_order": "awaiting_payment_order"}
+
+
 async def decide(clerks: Clerks, login: str, invoice_id: int, body: dict, latencies: list[float],
                  deadline: float) -> None:
     client, csrf = await clerks.session(login)
+    sent = False  # a request that timed out may still have been recorded
     while True:
         started = time.perf_counter()
-        response = await client.post(f"/api/v1/invoices/{invoice_id}/decisions", json=body,
-                                     headers={"X-CSRF-Token": csrf})
+        try:
+            response = await client.post(f"/api/v1/invoices/{invoice_id}/decisions", json=body,
+                                         headers={"X-CSRF-Token": csrf})
+        except httpx.TransportError:  # timed out or dropped while a worker restarts
+            sent = True
+            await asyncio.sleep(0.5)
+            continue
         if response.status_code < 300:
             latencies.append(time.perf_counter() - started)
             return
-        # 409: the workflow has not reached this step yet (or a worker is restarting) – try again
+        if sent and response.status_code == 409 and \
+                await status_of(client, csrf, invoice_id) != STEP_STATUS[body["step"]]:
+            return  # the earlier, timed-out request did it
+        # 409: the workflow has not reached this step yet; 503: a worker is restarting – try again
         if response.status_code not in (409, 503) or time.monotonic() > deadline:
             raise RuntimeError(f"Entscheidung {body['step']} für {invoice_id} durch {login}: "
                                f"HTTP {response.status_code} {response.text[:300]}")
@@ -269,7 +282,7 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the temporary folder")
     parser.add_argument("--kill-worker", action="store_true")
-    parser.add_argument("--kill-interval", type=float, default=4.0)
+    parser.add_argument("--kill-interval", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--temporal-in-memory", action="store_true",
