@@ -236,7 +236,7 @@ async def drive(base_url: str, files: list[DemoFile], config: TenantConfig, conc
     }
 
 
-async def kill_worker_loop(env: dict[str, str], holder: list, interval: float, stop: asyncio.Event) -> int:
+async def kill_worker_loop(env: dict[str, str], workers: list, interval: float, stop: asyncio.Event) -> int:
     kills = 0
     while not stop.is_set():
         try:
@@ -244,10 +244,10 @@ async def kill_worker_loop(env: dict[str, str], holder: list, interval: float, s
             break
         except asyncio.TimeoutError:
             pass
-        holder[0].send_signal(signal.SIGKILL)
-        holder[0].wait()
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
         kills += 1
-        holder[0] = stack.start_worker(env)
+        workers[0] = stack.start_worker(env)
     return kills
 
 
@@ -298,13 +298,13 @@ def main() -> int:
 
     temporal_port, web_port = free_port(), free_port()
     processes: dict[str, object] = {}
-    children = []
+    children: list = []
+    workers: list = []
     try:
         children.append(stack.start_temporal(var, temporal_port, free_port(), persist=not args.temporal_in_memory))
         processes["temporal"] = children[-1]
         env["TEMPORAL_ADDRESS"] = f"127.0.0.1:{temporal_port}"
-        workers = [stack.start_worker(env) for _ in range(args.workers)]
-        children += workers
+        workers = [stack.start_worker(env) for _ in range(args.workers)]  # --kill-worker replaces workers[0]
         children.append(stack.start_web(env, "127.0.0.1", web_port, args.web_workers))
         processes["web"] = children[-1]
         seed = args.seed if args.seed is not None else int(time.time())
@@ -318,14 +318,13 @@ def main() -> int:
             for name, proc in (("temporal", processes["temporal"]), ("web", processes["web"])):
                 for pid in process_tree(proc.pid):
                     peaks[name] = max(peaks.get(name, 0.0), peak_rss_mb(pid) or 0.0)
-            for pid in (p for w in holder for p in process_tree(w.pid)):
+            for pid in (p for w in workers for p in process_tree(w.pid)):
                 peaks["worker"] = max(peaks.get("worker", 0.0), peak_rss_mb(pid) or 0.0)
 
-        holder = workers
 
         async def run_all() -> tuple[dict, int]:
             stop = asyncio.Event()
-            killer = asyncio.create_task(kill_worker_loop(env, holder, args.kill_interval, stop)) \
+            killer = asyncio.create_task(kill_worker_loop(env, workers, args.kill_interval, stop)) \
                 if args.kill_worker else None
 
             async def sampler() -> None:
@@ -344,7 +343,6 @@ def main() -> int:
 
         result, kills = asyncio.run(run_all())
         sample()
-        children[1:1 + len(workers)] = holder
         rate = result["invoices"] / result["seconds"]
         print(f"Durchsatz Upload→Export:     {rate:.1f} Rechnungen/s ({result['invoices']} in {result['seconds']:.1f} s)")
         print(f"Upload-Latenz p50 / p95:     {percentile(result['upload'], .5) * 1000:.0f} ms / "
@@ -362,7 +360,7 @@ def main() -> int:
         print(f"Alle {result['invoices']} Rechnungen genau einmal exportiert, alle Prüfpfade intakt.")
         return 0
     finally:
-        stack.stop_all(children)
+        stack.stop_all(children + workers)
 
 
 if __name__ == "__main__":
