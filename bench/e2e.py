@@ -67,6 +67,15 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def process_tree(pid: int) -> list[int]:
     """pid and all its descendants (uvicorn workers, the worker's children)."""
     children: dict[int, list[int]] = {}
@@ -313,13 +322,19 @@ def main() -> int:
               f"{args.web_workers} Web-Prozesse, Datenbank {env['DATABASE_URL'].split(':')[0]}", flush=True)
 
         peaks: dict[str, float] = {}
+        cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds at the last sample)
+        cpu_start = {pid: cpu_seconds(pid) for w in children + workers for pid in process_tree(w.pid)}
+        bench_cpu_start = time.process_time()
 
         def sample() -> None:
-            for name, proc in (("temporal", processes["temporal"]), ("web", processes["web"])):
+            groups = [("temporal", processes["temporal"]), ("web", processes["web"])]
+            groups += [("worker", w) for w in workers]
+            for name, proc in groups:
                 for pid in process_tree(proc.pid):
                     peaks[name] = max(peaks.get(name, 0.0), peak_rss_mb(pid) or 0.0)
-            for pid in (p for w in workers for p in process_tree(w.pid)):
-                peaks["worker"] = max(peaks.get("worker", 0.0), peak_rss_mb(pid) or 0.0)
+                    used = cpu_seconds(pid)
+                    if used:
+                        cpu[pid] = (name, used - cpu_start.get(pid, 0.0))
 
 
         async def run_all() -> tuple[dict, int]:
@@ -351,6 +366,11 @@ def main() -> int:
               f"(p50 {statistics.median(result['decision']) * 1000:.0f} ms, {len(result['decision'])} Entscheidungen)")
         for name in ("temporal", "worker", "web"):
             print(f"Spitzen-Speicher {name:<9}   {peaks.get(name, 0):.0f} MB")
+        cpu_by_role = {"bench": time.process_time() - bench_cpu_start}
+        for name, used in cpu.values():
+            cpu_by_role[name] = cpu_by_role.get(name, 0.0) + used
+        print("CPU je Rechnung:             " + ", ".join(
+            f"{name} {used / result['invoices'] * 1000:.0f} ms" for name, used in cpu_by_role.items()))
         if args.kill_worker:
             print(f"Worker {kills}× mit SIGKILL beendet und neu gestartet.")
         problems = verify_exactly_once(env["DATABASE_URL"], result["ids"])

@@ -7,13 +7,15 @@ import asyncio
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from domain.approval import AccountAssignment
-from domain.status import Step
-from storage.db import read_scope, session_scope
+from domain.status import STEP_STATUS, InvoiceStatus, Step
+from storage.db import read_scope
+from storage.models import Task, TaskState
 from web.formatting import MAX_AMOUNT_DIGITS
 from web.identity import Clerk
 from web.problems import Problem
@@ -24,6 +26,10 @@ from workflows.decisions import Action, Decision, DecisionRefused, DecisionResul
 DECISION_TIMEOUT = 30.0  # seconds until the clerk hears that the decision is still pending
 BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
+STEP_WAIT = 10.0  # seconds a decision waits for its step's task to open before the workflow answers
+# the order in which a run passes the steps' statuses: a step whose status is still ahead may open soon
+STATUS_ORDER = [InvoiceStatus.RECEIVED, InvoiceStatus.IN_FACTUAL_REVIEW, InvoiceStatus.IN_ARITHMETIC_REVIEW,
+                InvoiceStatus.AWAITING_PAYMENT_ORDER]
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
 UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.ASSIGNMENT_INVALID,
                  Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
@@ -66,12 +72,35 @@ def refusal_status(code: str) -> int:
     return 409
 
 
-async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: DecisionRequest) -> DecisionResult:
-    def in_reach() -> None:
-        with read_scope(svc.engine) as session:
-            city_invoice_row(session, clerk.city_id, invoice_id)
+def _step_state(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -> bool | None:
+    """True when the step's task is open, None while it may still open (the run is before or
+    between steps), False when waiting makes no sense: the workflow gives the answer."""
+    with read_scope(svc.engine) as session:
+        invoice = city_invoice_row(session, clerk.city_id, invoice_id)
+        open_task = session.exec(
+            select(Task.id).where(Task.invoice_id == invoice_id, Task.step == step, Task.state == TaskState.OPEN)
+        ).first()
+    if open_task is not None:
+        return True
+    status = InvoiceStatus(invoice.status)
+    if status in STATUS_ORDER and STATUS_ORDER.index(status) <= STATUS_ORDER.index(STEP_STATUS[step]):
+        return None
+    return False
 
-    await run_in_threadpool(in_reach)
+
+async def _step_open(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -> None:
+    """Wait, on the database, until the step's task is open: a decision sent a moment too
+    early (the previous step is still being recorded) needs no second click, and the
+    workflow is asked once instead of over and over."""
+    deadline = asyncio.get_running_loop().time() + STEP_WAIT
+    while await run_in_threadpool(_step_state, svc, clerk, invoice_id, step) is None:
+        if asyncio.get_running_loop().time() >= deadline:
+            return
+        await asyncio.sleep(BUSY_PAUSE)
+
+
+async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: DecisionRequest) -> DecisionResult:
+    await _step_open(svc, clerk, invoice_id, request.step)
     decision = Decision(
         step=request.step,
         action=request.action,

@@ -39,6 +39,12 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 OPEN_STEP_PATCH = "open-step"
+# since "local-activities" every activity runs as a local activity: they are millisecond
+# database transactions, and a round trip through the server's task queues for each cost
+# more than the work itself; a lost worker is noticed by the workflow task timeout (10 s)
+# instead of an activity timeout. Older runs replay with ordinary activities.
+LOCAL_ACTIVITIES_PATCH = "local-activities"
+LOCAL_TIMEOUT = timedelta(seconds=45)  # above SQLite's busy timeout (30 s)
 EXPORT_TIMEOUT = timedelta(minutes=5)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
@@ -69,6 +75,7 @@ class InvoiceApproval:
         self._withdrawal: Withdrawal | None = None
         self._rounds = 0
         self._route: Route | None = None
+        self._local = workflow.patched(LOCAL_ACTIVITIES_PATCH)
 
     # ------------------------------------------------------------ the run
 
@@ -214,9 +221,13 @@ class InvoiceApproval:
         assert w is not None
         return await self._end(InvoiceStatus.WITHDRAWN, w.reason, w.actor)
 
-    async def _activity(self, fn: Any, arg: Any, *, timeout: timedelta = ACTIVITY_TIMEOUT) -> Any:
+    async def _activity(self, fn: Any, arg: Any, *, timeout: timedelta | None = None) -> Any:
+        if self._local:
+            return await workflow.execute_local_activity_method(
+                fn, arg, start_to_close_timeout=timeout or LOCAL_TIMEOUT, retry_policy=RETRY
+            )
         return await workflow.execute_activity_method(
-            fn, arg, start_to_close_timeout=timeout, retry_policy=RETRY
+            fn, arg, start_to_close_timeout=timeout or ACTIVITY_TIMEOUT, retry_policy=RETRY
         )
 
     # ------------------------------------------------------------ decisions
