@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from storage.db import make_engine
 from storage.documents import FileSystemDocumentStore
@@ -41,6 +42,11 @@ def build_worker(
         activities=activities.all(),
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
+        max_concurrent_local_activities=ACTIVITY_THREADS,
+        # the workflow module is still loaded afresh per run and its calls restricted; the
+        # modules it uses (domain, workflows.*, pydantic, …) hold no state and are shared,
+        # instead of being re-imported for every new run
+        workflow_runner=SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_all_modules()),
     )
 
 
