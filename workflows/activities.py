@@ -19,12 +19,12 @@ from temporalio.exceptions import ApplicationError
 from domain.approval import ApprovalRecord, Certification
 from domain.leitweg import LeitwegId, LeitwegIdError
 from domain.status import STEP_STATUS, InvoiceStatus, Role, Step
-from storage.audit import append_event, events_of
+from storage.audit import append_event, chain_of
 from storage.db import read_scope, session_scope
 from storage.documents import DocumentStore
 from storage.invoices import get_invoice, update_invoice
 from storage.models import (
-    City, Department, Document, Group, GroupMember, Invoice, Substitute, Task, User, UserRole, utcnow,
+    AuditEvent, City, Department, Document, Group, GroupMember, Invoice, Substitute, Task, User, UserRole, utcnow,
 )
 from storage.tenants import route as tenant_route
 from storage.tasks import cancel_open_tasks, close_task, create_task, flag_task, reassign_task
@@ -50,7 +50,8 @@ SYSTEM = "system"
 
 def already_done(session: Session, invoice_id: int, key: str) -> bool:
     """Whether an event with this idempotency key is in the invoice's audit chain."""
-    return any(isinstance(e.after, dict) and e.after.get("key") == key for e in events_of(session, invoice_id))
+    afters = session.exec(select(AuditEvent.after).where(AuditEvent.chain == chain_of(invoice_id)))
+    return any(isinstance(after, dict) and after.get("key") == key for after in afters)
 
 
 def append_once(session: Session, invoice_id: int, key: str, actor: str, action: str, **after: Any) -> bool:
@@ -156,25 +157,26 @@ class ApprovalActivities:
     def open_task(self, spec: TaskSpec) -> None:
         """The inbox entry for a step (histories before the `open_step` patch)."""
         with session_scope(self.engine) as session:
-            self._open(session, spec, city_staff(session, spec.city))
+            city = _city(session, spec.city)
+            self._open(session, spec, city, city_staff(session, city))
 
     @activity.defn(name="open_step")
     def open_step(self, spec: TaskSpec) -> OpenedStep:
         """Load the staff snapshot, decide whether the Anordnung is the treasury's, and open
         the task: one activity, one transaction."""
         with session_scope(self.engine) as session:
-            staff = city_staff(session, spec.city)
+            city = _city(session, spec.city)
+            staff = city_staff(session, city)
             if spec.step is Step.PAYMENT_ORDER and spec.amount is not None:
                 spec = spec.model_copy(
                     update={"treasury": not departmental_orderer_covers(staff, spec.department, spec.amount)}
                 )
-            self._open(session, spec, staff)
+            self._open(session, spec, city, staff)
             return OpenedStep(staff=staff, treasury=spec.treasury)
 
-    def _open(self, session: Session, spec: TaskSpec, staff: CityStaff) -> None:
+    def _open(self, session: Session, spec: TaskSpec, city: City, staff: CityStaff) -> None:
         """The department's group whose members hold the role gets the task, else the one
         person who does; the invoice's status moves with it."""
-        city = _city(session, spec.city)
         department = _department(session, city, spec.department)
         group_id, user_id = self._assignee(session, city, department, spec, staff)
         task, created = create_task(
@@ -184,20 +186,22 @@ class ApprovalActivities:
             due_at=spec.due_at.replace(tzinfo=None), skonto_date=spec.skonto_date,
         )
         if not created:
-            return
+            return  # a retry: the task, the status and its events are there since the first try
         status = STEP_STATUS[spec.step]
         invoice = get_invoice(session, spec.invoice_id)
         if invoice.status != status.value:
             update_invoice(session, spec.invoice_id, actor=SYSTEM, action=f"status.{status.value}", status=status.value)
-        append_once(
-            session, spec.invoice_id, spec.key, SYSTEM, "task.opened",
-            step=spec.step.value, department=spec.department, due_at=spec.due_at.isoformat(),
-            skonto_near=spec.skonto_near, treasury=spec.treasury, group_id=group_id, user_id=user_id,
+        append_event(
+            session, spec.invoice_id, SYSTEM, "task.opened",
+            after={"key": spec.key, "step": spec.step.value, "department": spec.department,
+                   "due_at": spec.due_at.isoformat(), "skonto_near": spec.skonto_near, "treasury": spec.treasury,
+                   "group_id": group_id, "user_id": user_id},
         )
         if spec.treasury:
-            append_once(
-                session, spec.invoice_id, f"{spec.key}:treasury", SYSTEM, "task.escalated_to_treasury",
-                detail="Der Betrag liegt über jeder Wertgrenze des Amtes: die Anordnung obliegt der Kämmerei.",
+            append_event(
+                session, spec.invoice_id, SYSTEM, "task.escalated_to_treasury",
+                after={"key": f"{spec.key}:treasury",
+                       "detail": "Der Betrag liegt über jeder Wertgrenze des Amtes: die Anordnung obliegt der Kämmerei."},
             )
 
     def _assignee(
@@ -214,8 +218,15 @@ class ApprovalActivities:
             return None, None
         ids = dict(session.exec(select(User.login, User.id).where(User.login.in_(eligible))).all())
         eligible_ids = set(ids.values())
+        members_of: dict[int, set[int]] = {}
+        for group_id, member_id in session.exec(
+            select(GroupMember.group_id, GroupMember.user_id)
+            .join(Group, Group.id == GroupMember.group_id)
+            .where(Group.city_id == city.id)
+        ):
+            members_of.setdefault(group_id, set()).add(member_id)
         groups = [
-            (group, set(session.exec(select(GroupMember.user_id).where(GroupMember.group_id == group.id))))
+            (group, members_of.get(group.id, set()))
             for group in session.exec(select(Group).where(Group.city_id == city.id).order_by(Group.id))
         ]
         wanted = None if spec.treasury else (department.id if department else None)
@@ -410,9 +421,10 @@ class ApprovalActivities:
         ]
 
 
-def city_staff(session: Session, city_key: str) -> CityStaff:
+def city_staff(session: Session, city: City | str) -> CityStaff:
     """Everyone with a role in the city, their limits, departments and Vertretungen."""
-    city = _city(session, city_key)
+    if isinstance(city, str):
+        city = _city(session, city)
     departments = {d.id: d for d in session.exec(select(Department).where(Department.city_id == city.id))}
     users = {u.id: u for u in session.exec(select(User).where(User.active.is_(True)))}
     staff = CityStaff(city=city.key, departments=sorted(d.key for d in departments.values()))
