@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -30,6 +31,7 @@ from workflows.intake import start_pending
 log = logging.getLogger("rechnungslauf.worker")
 ACTIVITY_THREADS = 8
 PENDING_INTERVAL = 60
+STICKY_TIMEOUT = timedelta(seconds=3)
 
 
 def build_worker(
@@ -43,6 +45,8 @@ def build_worker(
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
         max_concurrent_local_activities=ACTIVITY_THREADS,
+        # a run whose worker died moves on to another worker after this, not after 10 s
+        sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
         # the workflow module is still loaded afresh per run and its calls restricted; the
         # modules it uses (domain, workflows.*, pydantic, …) hold no state and are shared,
         # instead of being re-imported for every new run

@@ -162,6 +162,13 @@ async def status_of(client: httpx.AsyncClient, csrf: str, invoice_id: int) -> st
 
 STEP_STATUS = {"factual_review": "in_factual_review", "arithmetic_review": "in_arithmetic_review",
                "payment_order": "awaiting_payment_order"}
+PROGRESS = ["received", "in_factual_review", "in_arithmetic_review", "awaiting_payment_order", "approved",
+            "exported", "archived"]
+
+
+def past(status: str, step: str) -> bool:
+    """Whether an invoice in `status` has left `step` behind (so an earlier request decided it)."""
+    return status in PROGRESS and PROGRESS.index(status) > PROGRESS.index(STEP_STATUS[step])
 
 
 async def decide(clerks: Clerks, login: str, invoice_id: int, body: dict, latencies: list[float],
@@ -180,8 +187,8 @@ async def decide(clerks: Clerks, login: str, invoice_id: int, body: dict, latenc
         if response.status_code < 300:
             latencies.append(time.perf_counter() - started)
             return
-        if sent and response.status_code == 409 and \
-                await status_of(client, csrf, invoice_id) != STEP_STATUS[body["step"]]:
+        sent = sent or response.status_code == 503  # "pending": it may still be recorded
+        if sent and response.status_code == 409 and past(await status_of(client, csrf, invoice_id), body["step"]):
             return  # the earlier, timed-out request did it
         # 409: the workflow has not reached this step yet; 503: a worker is restarting – try again
         if response.status_code not in (409, 503) or time.monotonic() > deadline:
@@ -221,7 +228,9 @@ async def wait_exported(clerks: Clerks, city_login: dict[int, str], deadline: fl
 
 
 async def drive(base_url: str, files: list[DemoFile], config: TenantConfig, concurrency: int,
-                timeout: float, on_start=lambda: None) -> dict:
+                timeout: float, on_start=lambda: None, rate: float | None = None) -> dict:
+    """Upload every file (at most `concurrency` at once; with `rate`, one every 1/rate seconds
+    as suppliers would send them, instead of all as fast as possible) and approve each."""
     city_of_leitweg = {d.leitweg_id: c.key for c in config.cities for d in c.departments}
     clerks = Clerks(base_url, config)
     upload_latencies: list[float] = []
@@ -234,7 +243,9 @@ async def drive(base_url: str, files: list[DemoFile], config: TenantConfig, conc
 
     async with httpx.AsyncClient(base_url=base_url, timeout=60,
                                  limits=httpx.Limits(max_connections=concurrency)) as client:
-        async def one(item: DemoFile) -> None:
+        async def one(number: int, item: DemoFile) -> None:
+            if rate:
+                await asyncio.sleep(max(0.0, started + number / rate - time.perf_counter()))
             async with semaphore:
                 invoice_id = await upload(client, item, upload_latencies)
             city = city_of_leitweg[item.invoice.buyer_reference]
@@ -242,7 +253,7 @@ async def drive(base_url: str, files: list[DemoFile], config: TenantConfig, conc
             await approve(clerks, city, invoice_id, item, decision_latencies, deadline)
 
         started = time.perf_counter()
-        await asyncio.gather(*(one(item) for item in files))
+        await asyncio.gather(*(one(number, item) for number, item in enumerate(files)))
         finished = await wait_exported(clerks, city_login, deadline)
     await clerks.close()
     return {
@@ -295,7 +306,9 @@ def verify_exactly_once(database_url: str, ids: list[int]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=150)
-    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=20, help="uploads in flight at most")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="uploads per second (open loop); default: as fast as the concurrency allows")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--web-workers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the temporary folder")
@@ -327,7 +340,8 @@ def main() -> int:
         processes["web"] = children[-1]
         seed = args.seed if args.seed is not None else int(time.time())
         files = demo_files(args.count, config, seed=seed)
-        print(f"{len(files)} Rechnungen, {args.concurrency} parallele Uploads, {args.workers} Worker, "
+        pace = f"{args.rate:g} Uploads/s, höchstens " if args.rate else ""
+        print(f"{len(files)} Rechnungen, {pace}{args.concurrency} parallele Uploads, {args.workers} Worker, "
               f"{args.web_workers} Web-Prozesse, Datenbank {env['DATABASE_URL'].split(':')[0]}", flush=True)
 
         peaks: dict[str, float] = {}
@@ -364,7 +378,7 @@ def main() -> int:
             sampling = asyncio.create_task(sampler())
             try:
                 result = await drive(f"http://127.0.0.1:{web_port}", files, config, args.concurrency, args.timeout,
-                                     on_start=mark_start)
+                                     on_start=mark_start, rate=args.rate)
             finally:
                 stop.set()
                 kills = await killer if killer else 0

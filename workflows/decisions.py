@@ -88,7 +88,7 @@ class Refusal(StrEnum):
     UNKNOWN_DEPARTMENT = "decision.unknown_department"
     TOO_LATE = "decision.too_late"
     NO_WORKFLOW = "decision.no_workflow"
-    UNAVAILABLE = "decision.unavailable"
+    PENDING = "decision.pending"  # sent, but not confirmed in time: it may still be recorded
 
 
 class DecisionRefused(Exception):
@@ -124,11 +124,11 @@ async def _update(client: Client, invoice_id: int, name: str, arg: BaseModel, re
         return await asyncio.wait_for(handle.execute_update(name, arg, result_type=result_type), timeout)
     except (WorkflowUpdateFailedError, RPCError) as err:
         raise _refusal_from(err) from err
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:  # no worker serves the queue
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:  # no worker confirmed it in time
         raise DecisionRefused(
-            Refusal.UNAVAILABLE,
-            "Das Freigabeverfahren antwortet gerade nicht; bitte prüfen Sie den Stand der Rechnung "
-            "in einigen Minuten, bevor Sie erneut entscheiden.",
+            Refusal.PENDING,
+            "Die Entscheidung ist übermittelt, aber noch nicht bestätigt, weil der Freigabe-Dienst gerade "
+            "nicht antwortet. Bitte prüfen Sie den Verlauf der Rechnung in einigen Minuten, bevor Sie erneut entscheiden.",
         ) from err
 
 

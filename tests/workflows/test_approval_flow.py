@@ -331,7 +331,7 @@ async def test_decision_without_a_running_worker_times_out_with_a_clear_answer(w
     with pytest.raises(DecisionRefused) as info:
         await decide(ctx.client, invoice, Decision(step=Step.FACTUAL_REVIEW, action=Action.APPROVE, user="ett.sach2",
                                                    account_assignment=ASSIGNMENT), timeout=2)
-    assert info.value.code == Refusal.UNAVAILABLE
+    assert info.value.code == Refusal.PENDING
     await ctx.client.get_workflow_handle(f"invoice-{invoice}").terminate("Test beendet")
 
 
