@@ -26,6 +26,7 @@ DECISION_TIMEOUT = 30.0  # seconds until the clerk hears that the decision is st
 BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
 STEP_WAIT = 10.0  # seconds a decision waits for its step's task to open before the workflow answers
+STEP_POLL_FIRST, STEP_POLL_MAX = 0.05, 1.0  # seconds between looks at the database while it waits
 # the order in which a run passes the steps' statuses: a step whose status is still ahead may open soon
 STATUS_ORDER = [InvoiceStatus.RECEIVED, InvoiceStatus.IN_FACTUAL_REVIEW, InvoiceStatus.IN_ARITHMETIC_REVIEW,
                 InvoiceStatus.AWAITING_PAYMENT_ORDER]
@@ -97,10 +98,14 @@ async def _step_open(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -
     early (the previous step is still being recorded) needs no second click, and the
     workflow is asked once instead of over and over."""
     deadline = asyncio.get_running_loop().time() + STEP_WAIT
+    pause = STEP_POLL_FIRST
     while await run_in_threadpool(_step_state, svc, clerk, invoice_id, step) is None:
         if asyncio.get_running_loop().time() >= deadline:
             return
-        await asyncio.sleep(BUSY_PAUSE)
+        await asyncio.sleep(pause)
+        # quick when the step is a moment away; under load, many waiting decisions must not
+        # turn into a flood of polls
+        pause = min(pause * 1.5, STEP_POLL_MAX)
 
 
 async def send_decision(svc: Services, clerk: Clerk, invoice_id: int, request: DecisionRequest) -> DecisionResult:
