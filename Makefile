@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_pages.py
 	$(BIN)/python bench/workflow.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/temporal_floor.py
 	$(BIN)/python bench/e2e.py
 
 clean:

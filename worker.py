@@ -47,11 +47,15 @@ def build_worker(
         max_concurrent_local_activities=ACTIVITY_THREADS,
         # a run whose worker died moves on to another worker after this, not after 10 s
         sticky_queue_schedule_to_start_timeout=STICKY_TIMEOUT,
-        # the workflow module is still loaded afresh per run and its calls restricted; the
-        # modules it uses (domain, workflows.*, pydantic, …) hold no state and are shared,
-        # instead of being re-imported for every new run
-        workflow_runner=SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_all_modules()),
+        workflow_runner=workflow_runner(),
     )
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The workflow module is still loaded afresh per run and its calls restricted; the
+    modules it uses (domain, workflows.*, pydantic, …) hold no state and are shared instead
+    of being re-imported for every new run."""
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_all_modules())
 
 
 async def start_pending_regularly(engine, client: Client, queue: str | None, stop: asyncio.Event) -> None:
