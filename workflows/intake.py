@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from parsers import ParseError, detect, map_invoice
 from storage.db import read_scope, session_scope
 from storage.documents import DocumentStore, sha256_hex, store_document
 from storage.invoices import create_invoice, key_fields
-from storage.models import City, Document, Invoice, Supplier
+from storage.models import City, Document, Invoice, Supplier, utcnow
 from storage.tenants import route
 from validators import ValidationReport, validate, validate_detected
 from workflows.client import start_approval
@@ -36,6 +37,7 @@ from workflows.decisions import DecisionRefused, Withdrawal, withdraw
 log = logging.getLogger("rechnungslauf.intake")
 
 MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf"}
+PENDING_AGE = timedelta(minutes=1)
 
 
 class IntakeResult(BaseModel):
@@ -200,13 +202,18 @@ async def _start(client: Client, invoice_id: int, queue: str | None) -> str | No
         return None
 
 
-async def start_pending(engine: Engine, client: Client, queue: str | None = None) -> int:
+async def start_pending(
+    engine: Engine, client: Client, queue: str | None = None, *, min_age: timedelta = PENDING_AGE
+) -> int:
     """Start the approval of accepted invoices that have none yet (a start lost to an outage
-    or a crash); the workers call this when they start and then every minute. How many."""
+    or a crash); the workers call this when they start and then every minute. How many.
+    An invoice younger than `min_age` is left alone: its start is normally under way, and its
+    run notes the workflow id only once it routes the invoice."""
     with read_scope(engine) as session:
         rows = list(session.exec(
             select(Invoice).where(Invoice.accepted.is_(True), Invoice.workflow_id.is_(None),
-                                  Invoice.status.not_in([s.value for s in FINAL_STATUSES]))
+                                  Invoice.status.not_in([s.value for s in FINAL_STATUSES]),
+                                  Invoice.created_at <= utcnow() - min_age)
         ))
     started = [await _start(client, row.id, queue) for row in rows]
     return sum(1 for workflow_id in started if workflow_id)
