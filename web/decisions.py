@@ -27,9 +27,8 @@ BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
 STEP_WAIT = 10.0  # seconds a decision waits for its step's task to open before the workflow answers
 STEP_POLL_FIRST, STEP_POLL_MAX = 0.05, 1.0  # seconds between looks at the database while it waits
-# the order in which a run passes the steps' statuses: a step whose status is still ahead may open soon
-STATUS_ORDER = [InvoiceStatus.RECEIVED, InvoiceStatus.IN_FACTUAL_REVIEW, InvoiceStatus.IN_ARITHMETIC_REVIEW,
-                InvoiceStatus.AWAITING_PAYMENT_ORDER]
+# the steps' statuses in the order a run passes them: a step whose status is still ahead may open soon
+STATUS_ORDER = list(STEP_STATUS.values())
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
 UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.ASSIGNMENT_INVALID,
                  Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
