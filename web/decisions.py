@@ -27,8 +27,6 @@ BUSY_RETRIES = 40
 BUSY_PAUSE = 0.25  # seconds
 STEP_WAIT = 10.0  # seconds a decision waits for its step's task to open before the workflow answers
 STEP_POLL_FIRST, STEP_POLL_MAX = 0.05, 1.0  # seconds between looks at the database while it waits
-# the steps' statuses in the order a run passes them: a step whose status is still ahead may open soon
-STATUS_ORDER = list(STEP_STATUS.values())
 FORBIDDEN = {Refusal.FOUR_EYES, Refusal.MISSING_ROLE, Refusal.NOT_ASSIGNEE, Refusal.LIMIT, Refusal.OTHER_CITY}
 UNPROCESSABLE = {Refusal.REASON_MISSING, Refusal.ASSIGNMENT_MISSING, Refusal.ASSIGNMENT_INVALID,
                  Refusal.UNKNOWN_DEPARTMENT, Refusal.ACTION_NOT_ALLOWED}
@@ -72,8 +70,8 @@ def refusal_status(code: str) -> int:
 
 
 def _step_state(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -> bool | None:
-    """True when the step's task is open, None while it may still open (the run is before or
-    between steps), False when waiting makes no sense: the workflow gives the answer.
+    """True when the step's task is open, None while it is about to open, False when waiting
+    makes no sense: the workflow gives the answer.
     Polled while a decision waits: reads two columns and an index, not the invoice row."""
     with read_scope(svc.engine) as session:
         row = session.exec(
@@ -87,9 +85,10 @@ def _step_state(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -> boo
     if open_task is not None:
         return True
     status = InvoiceStatus(row[1])
-    if status in STATUS_ORDER and STATUS_ORDER.index(status) <= STATUS_ORDER.index(STEP_STATUS[step]):
-        return None
-    return False
+    # the invoice moved on to the step and its task is being opened, or the run is starting
+    # (routing, then the first step opens): worth a moment's wait
+    opening = status is STEP_STATUS[step] or (status is InvoiceStatus.RECEIVED and step is Step.FACTUAL_REVIEW)
+    return None if opening else False
 
 
 async def _step_open(svc: Services, clerk: Clerk, invoice_id: int, step: Step) -> None:

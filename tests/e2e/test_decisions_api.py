@@ -142,6 +142,22 @@ def test_intake_assigns_a_department_then_forwarding_moves_it(stack, http, token
         time.sleep(0.3)
 
 
+def test_a_decision_sent_before_its_step_opens_waits_for_it(stack, http, tokens):
+    invoice_id = approval_started(stack, xrechnung())  # no waiting for "in sachlicher Prüfung"
+    answer = decide(http, invoice_id, tokens["anna"], "factual_review", "approve", account_assignment=ASSIGNMENT)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "in_arithmetic_review"
+
+
+def test_a_decision_two_steps_ahead_is_refused_at_once(stack, http, tokens):
+    invoice_id = approval_started(stack, xrechnung())
+    wait_for(http, invoice_id, tokens["anna"], "in_factual_review")
+    started = time.monotonic()
+    answer = decide(http, invoice_id, tokens["clara"], "payment_order", "approve")
+    assert answer.status_code == 409 and answer.json()["code"] == "decision.step_passed"
+    assert time.monotonic() - started < 5  # not after the wait for a step that is about to open
+
+
 def test_a_decision_nobody_confirms_is_reported_pending_not_failed(stack, http, tokens, monkeypatch):
     import web.decisions
 
