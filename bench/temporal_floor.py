@@ -4,8 +4,8 @@ carries on this machine, with no database, no documents, no web and no validatio
 Each run has the shape of InvoiceApproval: a local activity to route, then three steps that
 each open with a local activity and wait for a decision Update (whose handler records it with
 another local activity), then export and finish; 3 timers started and cancelled on the way.
-Every activity does nothing. The same `temporal` dev server and Python SDK as the real stack,
-the pydantic data converter, sandboxed workflows, local activities.
+Every activity does nothing. The same `temporal` dev server (history in a file) and Python SDK
+as the real stack, the pydantic data converter, sandboxed workflows, local activities.
 
     .venv/bin/python bench/temporal_floor.py --count 200
 
@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -108,9 +110,12 @@ async def main(count: int, concurrency: int) -> None:
     from worker import workflow_runner
 
     temporal = temporal_binary()
+    folder = tempfile.mkdtemp(prefix="temporal-floor-")
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal, data_converter=pydantic_data_converter,
         dev_server_log_level="warn",
+        # its history in a file, as `rechnungslauf serve` and bench/e2e.py run it
+        dev_server_extra_args=["--db-filename", str(Path(folder) / "temporal.db")],
     )
     async with env:
         server_pid = next(
@@ -131,6 +136,7 @@ async def main(count: int, concurrency: int) -> None:
                 await asyncio.gather(*(one(n) for n in range(1, count + 1)))
                 seconds = time.perf_counter() - started
                 server_cpu, own_cpu = cpu_seconds(server_pid) - server_cpu, time.process_time() - own_cpu
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"{count} Läufe in Form des Freigabeverfahrens (leere Aktivitäten), {concurrency} gleichzeitig")
     print(f"Durchsatz: {count / seconds:.1f} Läufe/s")
     print(f"CPU je Lauf: Temporal-Server {server_cpu / count * 1000:.0f} ms, "
