@@ -35,7 +35,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from domain.status import Role  # noqa: E402
+from domain.status import STEP_STATUS, InvoiceStatus, Role, Step  # noqa: E402
 from domain.tenants import TenantConfig  # noqa: E402
 from web import stack  # noqa: E402
 from web.demo import DemoFile, demo_files, load_tenants  # noqa: E402
@@ -160,15 +160,14 @@ async def status_of(client: httpx.AsyncClient, csrf: str, invoice_id: int) -> st
     return response.json()["status"]
 
 
-STEP_STATUS = {"factual_review": "in_factual_review", "arithmetic_review": "in_arithmetic_review",
-               "payment_order": "awaiting_payment_order"}
-PROGRESS = ["received", "in_factual_review", "in_arithmetic_review", "awaiting_payment_order", "approved",
-            "exported", "archived"]
+# the statuses a run passes, in order: the steps' own, then what follows the Anordnung
+PROGRESS = [s.value for s in STEP_STATUS.values()] + [
+    InvoiceStatus.APPROVED.value, InvoiceStatus.EXPORTED.value, InvoiceStatus.ARCHIVED.value]
 
 
 def past(status: str, step: str) -> bool:
     """Whether an invoice in `status` has left `step` behind (so an earlier request decided it)."""
-    return status in PROGRESS and PROGRESS.index(status) > PROGRESS.index(STEP_STATUS[step])
+    return status in PROGRESS and PROGRESS.index(status) > PROGRESS.index(STEP_STATUS[Step(step)].value)
 
 
 async def decide(clerks: Clerks, login: str, invoice_id: int, body: dict, latencies: list[float],
